@@ -1,0 +1,2 @@
+//! The `berth` binary. OWNER: lead.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Phase canonical. OWNER: transform helper (replaces this stub).

@@ -1,0 +1,1 @@
+//! Phase consistency. OWNER: lead (stub).

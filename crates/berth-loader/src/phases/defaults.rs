@@ -1,0 +1,1 @@
+//! Phase defaults. OWNER: transform helper (replaces this stub).

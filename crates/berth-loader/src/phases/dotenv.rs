@@ -1,0 +1,1 @@
+//! The .env dialect. OWNER: interpolation helper (replaces this stub).

@@ -1,0 +1,1 @@
+//! Phase environment. OWNER: transform helper (replaces this stub).

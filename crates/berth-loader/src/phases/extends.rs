@@ -1,0 +1,1 @@
+//! Phase extends. OWNER: lead (stub).

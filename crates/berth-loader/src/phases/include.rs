@@ -1,0 +1,1 @@
+//! Phase include. OWNER: lead (stub).

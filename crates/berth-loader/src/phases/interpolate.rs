@@ -1,0 +1,1 @@
+//! Interpolation phase. OWNER: interpolation helper (replaces this stub).

@@ -1,0 +1,1 @@
+//! Merge of several compose files. OWNER: merge helper (replaces this stub).

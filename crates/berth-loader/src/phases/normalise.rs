@@ -1,0 +1,1 @@
+//! Phase normalise. OWNER: transform helper (replaces this stub).

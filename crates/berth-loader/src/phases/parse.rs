@@ -1,0 +1,1 @@
+//! Phase parse. OWNER: lead (stub).

@@ -1,0 +1,1 @@
+//! Phase paths. OWNER: transform helper (replaces this stub).

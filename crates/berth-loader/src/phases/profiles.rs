@@ -1,0 +1,1 @@
+//! Phase profiles. OWNER: lead (stub).

@@ -1,0 +1,1 @@
+//! The `${VAR}` substitution grammar. OWNER: interpolation helper (replaces this stub).

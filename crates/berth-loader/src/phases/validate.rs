@@ -1,0 +1,1 @@
+//! Schema validation. OWNER: schema helper (replaces this stub).

@@ -1,0 +1,2 @@
+//! Writers for the model as `docker compose config` prints it (YAML and JSON).
+//! OWNER: model helper (replaces this stub).
