@@ -1,1 +1,567 @@
-//! Phase parse. OWNER: lead (stub).
+//! Phase 1, parse: YAML text to `Value` documents, as go-yaml v3 decodes into `any`.
+//!
+//! Why by hand on top of saphyr-parser's events: compose resolves plain scalars by YAML 1.2
+//! core rules plus go-yaml's extras (`0755` octal, `1_000`, yes/no stay strings), honours `<<`
+//! merge keys and the `!reset` / `!override` tags, and rejects duplicate keys; no maintained
+//! YAML crate does all of that (see shared/reference/dependencies.md). Every mapping key and
+//! value keeps its line and column so that later phases can point at the source.
+
+use std::collections::HashMap;
+
+use berth_model::{Map, Value};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A position in a source file: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where each path of a document was written. Paths are dotted, list items by index
+/// (`services.web.ports.0`).
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    positions: HashMap<String, Pos>,
+}
+
+impl SourceMap {
+    /// The position of `path`, or of its nearest ancestor that has one.
+    pub fn locate(&self, path: &str) -> Option<Pos> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            p = &p[..p.rfind('.')?];
+        }
+    }
+}
+
+/// One YAML document of a compose file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The document's content; `None` for an empty document.
+    pub value: Option<Value>,
+    /// Paths tagged `!reset` or `!override`: what earlier files set there is dropped before
+    /// this document is merged on top of them.
+    pub reset_paths: Vec<String>,
+    pub source_map: SourceMap,
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum ParseError {
+    /// A syntax error, worded as the YAML scanner reports it.
+    #[error("yaml: line {}: {message}", pos.line)]
+    Syntax { message: String, pos: Pos },
+    #[error("yaml: line {}: mapping key \"{key}\" already defined at line {first_line}", pos.line)]
+    DuplicateKey {
+        key: String,
+        pos: Pos,
+        first_line: usize,
+    },
+    #[error("yaml: unknown anchor referenced at line {}", pos.line)]
+    UnknownAnchor { pos: Pos },
+    #[error("non-string key {location}: {key}")]
+    NonStringKey {
+        location: String,
+        key: String,
+        pos: Pos,
+    },
+    #[error("yaml: map merge requires map or sequence of maps as the value")]
+    BadMerge { pos: Pos },
+}
+
+impl ParseError {
+    /// Where the error is, when it is known.
+    pub fn pos(&self) -> Option<Pos> {
+        match self {
+            ParseError::Syntax { pos, .. }
+            | ParseError::DuplicateKey { pos, .. }
+            | ParseError::UnknownAnchor { pos }
+            | ParseError::NonStringKey { pos, .. }
+            | ParseError::BadMerge { pos } => Some(*pos),
+        }
+    }
+}
+
+/// Parses every document of a compose file.
+pub fn parse(content: &str) -> Result<Vec<Document>, ParseError> {
+    let nodes = read_nodes(content)?;
+    nodes
+        .into_iter()
+        .map(|node| {
+            let mut doc = Document {
+                value: None,
+                reset_paths: Vec::new(),
+                source_map: SourceMap::default(),
+            };
+            if let Some(node) = node {
+                let mut path = String::new();
+                doc.value = resolve(&node, &mut path, &mut doc)?;
+            }
+            Ok(doc)
+        })
+        .collect()
+}
+
+/// A raw YAML node with aliases already replaced by the anchored node.
+#[derive(Debug, Clone)]
+struct Node {
+    kind: Kind,
+    tag: Option<String>,
+    pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Scalar { text: String, plain: bool },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+fn tag_name(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<String> {
+    tag.map(|t| {
+        // `!!str` arrives as handle "tag:yaml.org,2002:" + suffix "str".
+        if t.handle == "tag:yaml.org,2002:" || t.handle == "!!" {
+            format!("!!{}", t.suffix)
+        } else {
+            format!("{}{}", t.handle, t.suffix)
+        }
+    })
+}
+
+/// Reads the event stream into one node tree per document.
+fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
+    enum Open {
+        Seq(Node, usize),
+        Map(Node, usize, Option<Node>),
+    }
+    let mut parser = Parser::new_from_str(content);
+    let mut docs = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut current: Option<Node> = None;
+    let mut in_doc = false;
+
+    // Attaches a finished node to its parent, or makes it the document root.
+    fn attach(
+        stack: &mut [Open],
+        current: &mut Option<Node>,
+        anchors: &mut HashMap<usize, Node>,
+        node: Node,
+        anchor: usize,
+    ) {
+        if anchor > 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => *current = Some(node),
+            Some(Open::Seq(seq, _)) => {
+                if let Kind::Seq(items) = &mut seq.kind {
+                    items.push(node);
+                }
+            }
+            Some(Open::Map(map, _, key)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if let Kind::Map(entries) = &mut map.kind {
+                        entries.push((k, node));
+                    }
+                }
+            },
+        }
+    }
+
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| ParseError::Syntax {
+            message: e.info().to_string(),
+            pos: Pos {
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+            },
+        })?;
+        let pos = pos_of(&span);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                in_doc = true;
+                current = None;
+            }
+            Event::DocumentEnd => {
+                if in_doc {
+                    docs.push(current.take());
+                }
+                in_doc = false;
+            }
+            Event::Alias(id) => {
+                let node = anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or(ParseError::UnknownAnchor { pos })?;
+                attach(&mut stack, &mut current, &mut anchors, node, 0);
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = Node {
+                    kind: Kind::Scalar {
+                        text: text.into_owned(),
+                        plain: style == ScalarStyle::Plain,
+                    },
+                    tag: tag_name(tag),
+                    pos,
+                };
+                attach(&mut stack, &mut current, &mut anchors, node, anchor);
+            }
+            Event::SequenceStart(anchor, tag) => stack.push(Open::Seq(
+                Node {
+                    kind: Kind::Seq(Vec::new()),
+                    tag: tag_name(tag),
+                    pos,
+                },
+                anchor,
+            )),
+            Event::MappingStart(anchor, tag) => stack.push(Open::Map(
+                Node {
+                    kind: Kind::Map(Vec::new()),
+                    tag: tag_name(tag),
+                    pos,
+                },
+                anchor,
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Open::Seq(n, a)) | Some(Open::Map(n, a, _)) => (n, a),
+                    None => continue,
+                };
+                attach(&mut stack, &mut current, &mut anchors, node, anchor);
+            }
+        }
+    }
+    Ok(docs)
+}
+
+fn push_path(path: &mut String, segment: &str) -> usize {
+    let len = path.len();
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(segment);
+    len
+}
+
+/// Resolves tags, merge keys and scalars of a node; `None` when the node is `!reset`.
+fn resolve(node: &Node, path: &mut String, doc: &mut Document) -> Result<Option<Value>, ParseError> {
+    match node.tag.as_deref() {
+        Some("!reset") => {
+            doc.reset_paths.push(path.clone());
+            return Ok(None);
+        }
+        Some("!override") => doc.reset_paths.push(path.clone()),
+        _ => {}
+    }
+    doc.source_map.positions.entry(path.clone()).or_insert(node.pos);
+    Ok(Some(match &node.kind {
+        Kind::Scalar { text, plain } => resolve_scalar(text, *plain, node.tag.as_deref()),
+        Kind::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let len = push_path(path, &i.to_string());
+                if let Some(v) = resolve(item, path, doc)? {
+                    out.push(v);
+                }
+                path.truncate(len);
+            }
+            Value::Seq(out)
+        }
+        Kind::Map(entries) => Value::Map(resolve_map(entries, path, doc)?),
+    }))
+}
+
+fn resolve_map(entries: &[(Node, Node)], path: &mut String, doc: &mut Document) -> Result<Map, ParseError> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Map::with_capacity(entries.len());
+    let mut merges: Vec<&Node> = Vec::new();
+    for (key, value) in entries {
+        let key_text = match &key.kind {
+            Kind::Scalar { text, .. } => text.as_str(),
+            _ => "",
+        };
+        if let Some(first_line) = seen.insert(key_text, key.pos.line) {
+            return Err(ParseError::DuplicateKey {
+                key: key_text.to_string(),
+                pos: key.pos,
+                first_line,
+            });
+        }
+        let key_value = match &key.kind {
+            Kind::Scalar { text, plain } => resolve_scalar(text, *plain, key.tag.as_deref()),
+            _ => Value::Null,
+        };
+        if matches!(&key.kind, Kind::Scalar { text, plain: true } if text == "<<") {
+            merges.push(value);
+            continue;
+        }
+        let key_string = match key_value {
+            Value::String(s) => s,
+            other => {
+                let location = if path.is_empty() {
+                    "at top level".to_string()
+                } else {
+                    format!("in {path}")
+                };
+                return Err(ParseError::NonStringKey {
+                    location,
+                    key: go_sharp_v(&other),
+                    pos: key.pos,
+                });
+            }
+        };
+        let len = push_path(path, &key_string);
+        doc.source_map.positions.insert(path.clone(), key.pos);
+        let resolved = resolve(value, path, doc)?;
+        path.truncate(len);
+        if let Some(v) = resolved {
+            out.insert(key_string, v);
+        }
+    }
+    // Explicit keys win over merged ones, and earlier merge sources over later ones.
+    for merge in merges {
+        let sources: Vec<&Node> = match &merge.kind {
+            Kind::Map(_) => vec![merge],
+            Kind::Seq(items) => items.iter().collect(),
+            Kind::Scalar { .. } => return Err(ParseError::BadMerge { pos: merge.pos }),
+        };
+        for source in sources {
+            let Kind::Map(entries) = &source.kind else {
+                return Err(ParseError::BadMerge { pos: source.pos });
+            };
+            for (k, v) in resolve_map(entries, path, doc)? {
+                out.entry(k).or_insert(v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Formats a non-string key as Go's `%#v` does in compose's "non-string key" error.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        other => other.scalar_to_string().unwrap_or_default(),
+    }
+}
+
+/// Resolves a scalar the way go-yaml v3 does when decoding into `any`.
+pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
+    match tag {
+        Some("!!str") | Some("!!binary") | Some("!!timestamp") => return Value::String(text.into()),
+        Some("!!null") => return Value::Null,
+        Some("!!bool") | Some("!!int") | Some("!!float") => {}
+        _ if !plain => return Value::String(text.into()),
+        _ => {}
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if first == b'.' {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+        return Value::String(text.into());
+    }
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+') {
+        return Value::String(text.into());
+    }
+    let plain_text: String = text.chars().filter(|c| *c != '_').collect();
+    if let Some(i) = parse_go_int(&plain_text) {
+        return Value::Int(i);
+    }
+    if is_yaml_float(&plain_text) {
+        if let Ok(f) = plain_text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::String(text.into())
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then 0x / 0o / 0b / leading-0 octal or decimal.
+fn parse_go_int(s: &str) -> Option<i64> {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(digits, radix).ok()?;
+    if negative {
+        if magnitude <= i64::MAX as u64 + 1 {
+            Some((magnitude as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
+/// go-yaml's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    fn one(src: &str) -> Value {
+        parse(src).unwrap().remove(0).value.unwrap()
+    }
+
+    #[test]
+    fn scalars_resolve_as_go_yaml_v3() {
+        let v = one("a: 0755\nb: '0755'\nc: yes\nd: 1_000\ne: 1.5\nf: 0x1F\ng: ~\nh: True\ni: 08\nj: .5\nk: 1e3\nl: 2001-12-14\nm: -12\n");
+        let m = v.as_map().unwrap();
+        assert_eq!(m["a"], Value::Int(493));
+        assert_eq!(m["b"], Value::String("0755".into()));
+        assert_eq!(m["c"], Value::String("yes".into()));
+        assert_eq!(m["d"], Value::Int(1000));
+        assert_eq!(m["e"], Value::Float(1.5));
+        assert_eq!(m["f"], Value::Int(31));
+        assert_eq!(m["g"], Value::Null);
+        assert_eq!(m["h"], Value::Bool(true));
+        assert_eq!(m["i"], Value::Float(8.0));
+        assert_eq!(m["j"], Value::Float(0.5));
+        assert_eq!(m["k"], Value::Float(1000.0));
+        assert_eq!(m["l"], Value::String("2001-12-14".into()));
+        assert_eq!(m["m"], Value::Int(-12));
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let v = one("x-base: &base\n  image: busybox\n  env: {A: 1}\nservices:\n  web:\n    <<: *base\n    image: nginx\n  db: *base\n");
+        let web = v.get("services").unwrap().get("web").unwrap();
+        assert_eq!(web.get("image"), Some(&Value::String("nginx".into())));
+        assert_eq!(web.get("env").unwrap().get("A"), Some(&Value::Int(1)));
+        let db = v.get("services").unwrap().get("db").unwrap();
+        assert_eq!(db.get("image"), Some(&Value::String("busybox".into())));
+    }
+
+    #[test]
+    fn merge_sequence_earlier_sources_win() {
+        let v = one("a: &a {k: 1, x: 1}\nb: &b {k: 2, y: 2}\nc:\n  <<: [*a, *b]\n");
+        let c = v.get("c").unwrap();
+        assert_eq!(c.get("k"), Some(&Value::Int(1)));
+        assert_eq!(c.get("y"), Some(&Value::Int(2)));
+    }
+
+    #[test]
+    fn reset_and_override_tags_are_recorded() {
+        let docs = parse("services:\n  web:\n    cap_add: !reset []\n    environment: !override {A: b}\n").unwrap();
+        let doc = &docs[0];
+        assert_eq!(doc.reset_paths, vec!["services.web.cap_add", "services.web.environment"]);
+        let web = doc.value.as_ref().unwrap().get("services").unwrap().get("web").unwrap();
+        assert!(web.get("cap_add").is_none());
+        assert!(web.get("environment").is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_with_both_lines() {
+        let err = parse("services:\n  web:\n    image: a\n    image: b\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yaml: line 4: mapping key \"image\" already defined at line 3"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("services:\n  web:\n    image: a\n   bad: [\n").unwrap_err();
+        assert!(err.pos().is_some(), "{err:?}");
+    }
+
+    #[test]
+    fn non_string_keys_are_rejected() {
+        let err = parse("services:\n  1: {}\n").unwrap_err();
+        assert_eq!(err.to_string(), "non-string key in services: 1");
+    }
+
+    #[test]
+    fn source_map_points_at_keys() {
+        let doc = parse("services:\n  web:\n    image: a\n    ports:\n      - 80\n").unwrap().remove(0);
+        assert_eq!(doc.source_map.locate("services.web.image"), Some(Pos { line: 3, column: 5 }));
+        assert_eq!(doc.source_map.locate("services.web.ports.0"), Some(Pos { line: 5, column: 9 }));
+        assert_eq!(doc.source_map.locate("services.web.ports.0.target"), Some(Pos { line: 5, column: 9 }));
+    }
+
+    #[test]
+    fn several_documents_and_empty_ones() {
+        let docs = parse("a: 1\n---\nb: 2\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(parse("").unwrap().iter().all(|d| d.value.is_none()));
+    }
+}
