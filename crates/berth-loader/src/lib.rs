@@ -1,13 +1,132 @@
 //! Compose files to a normalised project, following compose-go's loading pipeline.
 //!
-//! `load()` reads top to bottom as the list of phases; each phase is a module of `phases`.
-//! Everything here is synchronous and does no engine I/O; the process environment is passed
-//! in as a value, never read here.
+//! `load_project` reads top to bottom as the list of steps; the phases are modules of
+//! `phases`, in the order compose-go applies them. Everything here is synchronous and does no
+//! engine I/O; the process environment is passed in as a value, never read here.
 
 pub mod diagnostics;
+pub mod error;
+mod load;
+pub mod options;
 pub mod phases;
+pub mod project;
+pub mod setup;
 
 pub use diagnostics::Diagnostics;
+pub use error::{LoadError, Location};
+pub use load::normalize_project_name;
+pub use options::{LoadSwitches, ProjectOptions};
+pub use project::Project;
+
+use berth_model::Value;
+use load::Sources;
+use phases::{consistency, env_files, profiles};
 
 /// Looks a variable up in the project environment (the interpolation environment).
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// A failed load: the error and, when known, where in which file it is.
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub error: LoadError,
+    pub location: Option<Location>,
+}
+
+impl std::fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+fn locate(error: LoadError, sources: &Sources) -> LoadFailure {
+    let location = error.location(sources);
+    LoadFailure { error, location }
+}
+
+/// What a command needs loaded, and how.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    pub switches: LoadSwitches,
+    /// Services named on the command line: they are enabled whatever their profiles, and
+    /// only they and their dependencies are kept.
+    pub services: Vec<String>,
+    /// Read `env_file`s into `environment` (commands that only need names skip it).
+    pub resolve_environment: bool,
+}
+
+/// Loads the project as docker compose's `ToProject` does for `config`.
+pub fn load_project(
+    options: &ProjectOptions,
+    request: &LoadRequest,
+    diags: &mut Diagnostics,
+) -> Result<Project, LoadFailure> {
+    let mut sources = Sources::default();
+    load_project_inner(options, request, diags, &mut sources).map_err(|e| locate(e, &sources))
+}
+
+fn load_project_inner(
+    options: &ProjectOptions,
+    request: &LoadRequest,
+    diags: &mut Diagnostics,
+    sources: &mut Sources,
+) -> Result<Project, LoadError> {
+    let switches = &request.switches;
+    let details = setup::prepare(options, diags)?;
+    let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
+    let mut dict = load::load_model(&details, switches, &name, diags, sources)?;
+    if let Some(map) = dict.as_map_mut() {
+        map.shift_remove("name");
+    }
+    let mut model = berth_model::shape::decode(&dict)?;
+    if let Some(map) = model.as_map_mut() {
+        map.insert("name".into(), Value::String(name.clone()));
+    }
+    let mut project = Project {
+        name,
+        working_dir: details.working_dir.clone(),
+        config_files: details.files.iter().map(|f| f.filename.clone()).collect(),
+        environment: details.environment.clone(),
+        explicit_env_files: details.explicit_env_files.clone(),
+        model,
+        disabled_services: Default::default(),
+        profiles: Vec::new(),
+    };
+    profiles::with_profiles(&mut project, &details.profiles);
+    if switches.consistency {
+        consistency::check_consistency(&mut project)?;
+    }
+    if request.resolve_environment && switches.resolve_env_files {
+        env_files::resolve_env_files(&mut project, true)?;
+    }
+    env_files::resolve_label_files(&mut project, true)?;
+    if project.name.is_empty() {
+        return Err(LoadError::invalid(
+            "project name can't be empty. Use `--project-name` to set a valid name",
+        ));
+    }
+    profiles::with_services_enabled(&mut project, &request.services);
+    profiles::with_selected_services(&mut project, &request.services)?;
+    if !switches.all_resources {
+        profiles::without_unnecessary_resources(&mut project);
+    }
+    if switches.consistency {
+        consistency::check_container_name_unicity(&project)?;
+    }
+    Ok(project)
+}
+
+/// The raw model (`config --no-interpolate`, `--variables`): loaded and normalised, not typed.
+pub fn load_model(
+    options: &ProjectOptions,
+    switches: &LoadSwitches,
+    diags: &mut Diagnostics,
+) -> Result<(Value, setup::ConfigDetails), LoadFailure> {
+    let mut sources = Sources::default();
+    let run = |sources: &mut Sources, diags: &mut Diagnostics| {
+        let details = setup::prepare(options, diags)?;
+        let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
+        let dict = load::load_model(&details, switches, &name, diags, sources)?;
+        Ok((dict, details))
+    };
+    run(&mut sources, diags).map_err(|e| locate(e, &sources))
+}

@@ -15,3 +15,5 @@ pub mod environment;
 pub mod normalise;
 pub mod profiles;
 pub mod consistency;
+pub mod checks;
+pub mod env_files;

@@ -1,0 +1,6 @@
+//! One module per subcommand: its clap arguments and a `run` that resolves settings, loads the
+//! project when it needs one, and does its one job.
+
+pub mod config;
+pub mod config_variables;
+pub mod version;
