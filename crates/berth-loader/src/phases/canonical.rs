@@ -1,1 +1,0 @@
-//! Phase canonical. OWNER: transform helper (replaces this stub).
