@@ -500,4 +500,4 @@ fn omit_empty_at(data: Value, p: &Path) -> Value {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
