@@ -413,4 +413,141 @@ mod tests {
         .unwrap();
         assert_eq!(out.get("networks"), None);
     }
+
+    /// canonical → omit_empty → defaults → paths → environment → normalise on the file in
+    /// /tmp/transform-a (as parsed and interpolated); expected values are the reference's
+    /// `config --format json` (A=a HOME=/root), whose typing (gpus count -1, build args as a
+    /// map) belongs to the binding phase.
+    #[test]
+    fn pipeline_matches_the_reference() {
+        use crate::phases::{canonical, defaults, environment, paths};
+        let input = v(json!({
+            "name": "tp",
+            "services": {
+                "web": {
+                    "image": "nginx",
+                    "build": "./app",
+                    "ports": ["3000-3001:3000-3001", "127.0.0.1::80", "[::1]:6000:6000",
+                        "53:53/udp", 7000, "8000-8010:80", "0.0.0.0:9000:9000/tcp"],
+                    "volumes": ["data:/data:nocopy", "./src:/src:ro,z", "~/x:/x:rshared",
+                        "/anon/../anon2/", "C:\\\\foo:/win",
+                        {"type": "bind", "source": "rel", "target": "/rel"}],
+                    "depends_on": ["db"],
+                    "networks": ["front", "back"],
+                    "secrets": ["s1"],
+                    "configs": ["c1"],
+                    "devices": ["/dev/sda:/dev/xvda:rwm", "/dev/null"],
+                    "gpus": "all",
+                    "ulimits": {"nofile": 1024, "nproc": {"soft": 1, "hard": 2}},
+                    "dns": "8.8.8.8",
+                    "pull_policy": "if_not_present",
+                },
+                "db": {
+                    "image": "pg",
+                    "network_mode": "service:other",
+                    "build": {"context": ".", "args": ["A", "B=b", "UNSET_ARG", "HOME"]},
+                },
+                "other": {"image": "o"},
+            },
+            "networks": {"front": null, "back": {"external": true}},
+            "secrets": {"s1": {"file": "./s1.txt"}},
+            "configs": {"c1": {"file": "./c1.txt"}},
+            "volumes": {"data": null},
+        }));
+        let env: IndexMap<String, String> = [("A", "a"), ("HOME", "/root")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let dict = canonical::omit_empty(canonical::canonical(input, false).unwrap());
+        let mut dict = defaults::set_default_values(dict).unwrap();
+        paths::resolve_relative_paths(&mut dict, "/tmp/transform-a", Some("/root")).unwrap();
+        environment::resolve_environment(&mut dict, &env);
+        let out = normalize(dict, &env).unwrap();
+        let svc = |s: &str, k: &str| {
+            out.get("services")
+                .and_then(|x| x.get(s))
+                .and_then(|x| x.get(k))
+                .cloned()
+        };
+        let expect = |j| Some(v(j));
+        assert_eq!(
+            svc("web", "build"),
+            expect(json!({"context": "/tmp/transform-a/app", "dockerfile": "Dockerfile"}))
+        );
+        assert_eq!(
+            svc("web", "ports"),
+            expect(json!([
+                {"mode": "ingress", "target": 3000, "published": "3000", "protocol": "tcp"},
+                {"mode": "ingress", "target": 3001, "published": "3001", "protocol": "tcp"},
+                {"mode": "ingress", "host_ip": "127.0.0.1", "target": 80, "protocol": "tcp"},
+                {"mode": "ingress", "host_ip": "::1", "target": 6000, "published": "6000",
+                    "protocol": "tcp"},
+                {"mode": "ingress", "target": 53, "published": "53", "protocol": "udp"},
+                {"mode": "ingress", "target": 7000, "protocol": "tcp"},
+                {"mode": "ingress", "target": 80, "published": "8000-8010", "protocol": "tcp"},
+                {"mode": "ingress", "host_ip": "0.0.0.0", "target": 9000, "published": "9000",
+                    "protocol": "tcp"},
+            ]))
+        );
+        assert_eq!(
+            svc("web", "volumes"),
+            expect(json!([
+                {"type": "volume", "source": "data", "target": "/data",
+                    "volume": {"nocopy": true}},
+                {"type": "bind", "source": "/tmp/transform-a/src", "target": "/src",
+                    "read_only": true, "bind": {"selinux": "z", "create_host_path": true}},
+                {"type": "bind", "source": "/root/x", "target": "/x",
+                    "bind": {"propagation": "rshared", "create_host_path": true}},
+                {"type": "volume", "target": "/anon2", "volume": {}},
+                {"type": "bind", "source": "C:\\\\foo", "target": "/win",
+                    "bind": {"create_host_path": true}},
+                {"type": "bind", "source": "/tmp/transform-a/rel", "target": "/rel"},
+            ]))
+        );
+        assert_eq!(
+            svc("web", "depends_on"),
+            expect(json!({"db": {"condition": "service_started", "required": true}}))
+        );
+        assert_eq!(
+            svc("web", "networks"),
+            expect(json!({"front": null, "back": null}))
+        );
+        assert_eq!(
+            svc("web", "secrets"),
+            expect(json!([{"source": "s1", "target": "/run/secrets/s1"}]))
+        );
+        assert_eq!(svc("web", "configs"), expect(json!([{"source": "c1"}])));
+        assert_eq!(svc("web", "dns"), expect(json!(["8.8.8.8"])));
+        assert_eq!(svc("web", "pull_policy"), expect(json!("missing")));
+        assert_eq!(svc("web", "gpus"), expect(json!([{"count": "all"}])));
+        assert_eq!(
+            svc("db", "build"),
+            expect(
+                json!({"context": "/tmp/transform-a", "args": ["A=a", "B=b", "HOME=/root"],
+                "dockerfile": "Dockerfile"})
+            )
+        );
+        assert_eq!(
+            svc("db", "depends_on"),
+            expect(
+                json!({"other": {"condition": "service_started", "restart": true,
+                "required": true}})
+            )
+        );
+        assert_eq!(
+            out.get("networks"),
+            Some(&v(json!({"front": {"name": "tp_front"},
+                "back": {"external": true, "name": "back"}, "default": {"name": "tp_default"}})))
+        );
+        assert_eq!(
+            out.get("secrets"),
+            Some(&v(
+                json!({"s1": {"file": "/tmp/transform-a/s1.txt", "name": "tp_s1"}})
+            ))
+        );
+        assert_eq!(
+            out.get("volumes"),
+            Some(&v(json!({"data": {"name": "tp_data"}})))
+        );
+    }
 }
