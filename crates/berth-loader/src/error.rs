@@ -66,6 +66,8 @@ pub enum LoadError {
     #[error("{0}")]
     Canonical(#[from] phases::canonical::CanonicalError),
     #[error("{0}")]
+    Defaults(#[from] phases::defaults::DefaultsError),
+    #[error("{0}")]
     Paths(#[from] phases::paths::PathsError),
     #[error("{0}")]
     Normalise(#[from] phases::normalise::NormaliseError),
