@@ -155,7 +155,7 @@ impl Loader<'_> {
                     }
                 }
             }
-            dict = canonical::canonical(dict, !self.options.interpolate)?;
+            dict = canonical::canonical_with(dict, !self.options.interpolate, self.diags)?;
             dict = canonical::omit_empty(dict);
             dict = merge::enforce_unicity(dict)?;
         }
