@@ -1,1 +1,0 @@
-//! Merge of several compose files. OWNER: merge helper (replaces this stub).
