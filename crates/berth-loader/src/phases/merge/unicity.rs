@@ -388,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn raw_int_published_port_stays_apart_from_the_canonical_one() {
+        // Reference (`portint`): ["8080:80"] + [{target: 80, published: 8080}] prints the port
+        // twice, because the canonical base says published "8080" and the raw override 8080.
+        let canonical = map(vec![
+            ("mode", s("ingress")),
+            ("target", V::Int(80)),
+            ("published", s("8080")),
+            ("protocol", s("tcp")),
+        ]);
+        let raw = map(vec![("target", V::Int(80)), ("published", V::Int(8080))]);
+        let v = uniq("ports", seq(vec![canonical.clone(), raw.clone()]));
+        assert_eq!(v, seq(vec![canonical, raw]));
+    }
+
+    #[test]
     fn volumes_by_target_whatever_the_syntax() {
         // Reference: [./a:/a, ./b:/b] + [{type: bind, source: ./c, target: /b}, ./d:/d]
         // gives /a, /b (from ./c, in the place of ./b) and /d.
