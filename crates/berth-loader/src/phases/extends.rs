@@ -127,7 +127,7 @@ fn resolve_service(
         .and_then(|mut s| s.as_map_mut().and_then(|s| s.shift_remove(name)))
         .unwrap_or(Value::Map(Map::new()));
 
-    let mut merged = merge::extend_service(base, Value::Map(service))?;
+    let mut merged = merge::merge_services(base, Value::Map(service))?;
     if let Some(m) = merged.as_map_mut() {
         m.shift_remove("extends");
     }
