@@ -370,11 +370,9 @@ fn replace_braced(
 
 fn extract_value(v: &Value, out: &mut IndexMap<String, Variable>) {
     match v {
-        Value::String(s) => {
-            if s.as_bytes().contains(&b'$') {
-                for var in extract_variables_from_str(s) {
-                    out.insert(var.name.clone(), var);
-                }
+        Value::String(s) if s.as_bytes().contains(&b'$') => {
+            for var in extract_variables_from_str(s) {
+                out.insert(var.name.clone(), var);
             }
         }
         Value::Map(m) => m.values().for_each(|e| extract_value(e, out)),
