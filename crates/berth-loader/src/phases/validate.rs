@@ -1,1 +1,0 @@
-//! Schema validation. OWNER: schema helper (replaces this stub).
