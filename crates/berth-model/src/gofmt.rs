@@ -340,10 +340,9 @@ pub fn parse_go_float(s: &str) -> Option<f64> {
     if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
         return s.parse::<f64>().ok();
     }
-    if !t
-        .bytes()
-        .all(|c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E' || c == b'+' || c == b'-')
-    {
+    if !t.bytes().all(|c| {
+        c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E' || c == b'+' || c == b'-'
+    }) {
         return None;
     }
     s.parse::<f64>().ok()
@@ -516,10 +515,19 @@ mod tests {
 
     #[test]
     fn shellwords() {
-        assert_eq!(shell_split("sh -c 'sleep 3600'").unwrap(), vec!["sh", "-c", "sleep 3600"]);
-        assert_eq!(shell_split(r#"echo "a\"b" ''"#).unwrap(), vec!["echo", "a\"b", ""]);
+        assert_eq!(
+            shell_split("sh -c 'sleep 3600'").unwrap(),
+            vec!["sh", "-c", "sleep 3600"]
+        );
+        assert_eq!(
+            shell_split(r#"echo "a\"b" ''"#).unwrap(),
+            vec!["echo", "a\"b", ""]
+        );
         assert_eq!(shell_split("echo a; echo b").unwrap(), vec!["echo", "a"]);
         assert!(shell_split("echo \"abc").is_err());
-        assert_eq!(shell_split("echo $(date)").unwrap(), vec!["echo", "$(date)"]);
+        assert_eq!(
+            shell_split("echo $(date)").unwrap(),
+            vec!["echo", "$(date)"]
+        );
     }
 }

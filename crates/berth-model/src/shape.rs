@@ -180,7 +180,9 @@ pub static PROJECT: Struct = st(
     "Project",
     &[
         f("name", Str),
-        f("services", MapOf(&SERVICE)).yaml(Tag::Always).json(Tag::Always),
+        f("services", MapOf(&SERVICE))
+            .yaml(Tag::Always)
+            .json(Tag::Always),
         f("networks", MapOf(&NETWORK)),
         f("volumes", MapOf(&VOLUME)),
         f("secrets", MapOf(&SECRET)),
@@ -372,10 +374,7 @@ pub static DEVICE_REQUEST: Struct = st_noext(
     ],
 );
 
-pub static LOGGING: Struct = st(
-    "LoggingConfig",
-    &[f("driver", Str), f("options", Mapping)],
-);
+pub static LOGGING: Struct = st("LoggingConfig", &[f("driver", Str), f("options", Mapping)]);
 
 pub static DEPLOY: Struct = st(
     "DeployConfig",
@@ -727,7 +726,12 @@ mod tests {
             let mut yaml = HashSet::new();
             let mut json = HashSet::new();
             for field in s.fields {
-                assert!(yaml.insert(field.key), "{}: yaml key {} twice", s.name, field.key);
+                assert!(
+                    yaml.insert(field.key),
+                    "{}: yaml key {} twice",
+                    s.name,
+                    field.key
+                );
                 assert!(
                     json.insert(field.json_key),
                     "{}: json key {} twice",

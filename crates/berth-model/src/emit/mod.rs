@@ -257,11 +257,7 @@ fn scalar_str(v: &Value) -> Out<'_> {
     }
 }
 
-fn sorted_map<'a>(
-    m: &'a Map,
-    format: Format,
-    mut f: impl FnMut(&'a Value) -> Out<'a>,
-) -> Out<'a> {
+fn sorted_map<'a>(m: &'a Map, format: Format, mut f: impl FnMut(&'a Value) -> Out<'a>) -> Out<'a> {
     let mut entries: Vec<_> = m
         .iter()
         .map(|(k, e)| (Cow::Borrowed(k.as_str()), f(e)))
@@ -308,7 +304,9 @@ pub fn marshal_kind(v: &Value, kind: Kind, format: Format) -> Out<'_> {
                 Out::Seq(
                     ids.into_iter()
                         .map(|id| match m.get(id).and_then(Value::as_str) {
-                            Some(path) if !path.is_empty() => Out::Str(format!("{id}: {path}").into()),
+                            Some(path) if !path.is_empty() => {
+                                Out::Str(format!("{id}: {path}").into())
+                            }
                             _ => Out::Str(id.as_str().into()),
                         })
                         .collect(),

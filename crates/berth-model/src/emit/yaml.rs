@@ -33,7 +33,12 @@ fn end_line(w: &mut String) {
 
 /// Mapping entries, keys at column `indent`; the first key may continue the current line
 /// (after a sequence's "- ").
-fn write_entries(w: &mut String, entries: &[(std::borrow::Cow<str>, Out)], indent: usize, inline_first: bool) {
+fn write_entries(
+    w: &mut String,
+    entries: &[(std::borrow::Cow<str>, Out)],
+    indent: usize,
+    inline_first: bool,
+) {
     for (i, (k, v)) in entries.iter().enumerate() {
         if !(i == 0 && inline_first) {
             pad(w, indent);
@@ -359,15 +364,29 @@ fn write_literal(w: &mut String, s: &str, indent: usize) {
 fn is_old_bool(s: &str) -> bool {
     matches!(
         s,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO"
-            | "off" | "Off" | "OFF"
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "on"
+            | "On"
+            | "ON"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "off"
+            | "Off"
+            | "OFF"
     )
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
 fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.is_empty() || !(b[0] == b'+' || b[0] == b'-' || b[0].is_ascii_digit()) || !s.contains(':') {
+    if b.is_empty() || !(b[0] == b'+' || b[0] == b'-' || b[0].is_ascii_digit()) || !s.contains(':')
+    {
         return false;
     }
     let mut i = 0;
@@ -421,9 +440,28 @@ fn resolves_to_str(s: &str) -> bool {
     };
     if matches!(
         s,
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "~" | "null" | "Null" | "NULL"
-            | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
-            | "-.inf" | "-.Inf" | "-.INF"
+        "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+            | ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
     ) {
         return false;
     }
@@ -438,12 +476,18 @@ fn resolves_to_str(s: &str) -> bool {
             if go_parse_int(&plain) || is_yaml_style_float(&plain) {
                 return false;
             }
-            if let Some(rest) = plain.strip_prefix("0b").or_else(|| plain.strip_prefix("-0b")) {
+            if let Some(rest) = plain
+                .strip_prefix("0b")
+                .or_else(|| plain.strip_prefix("-0b"))
+            {
                 if !rest.is_empty() && rest.bytes().all(|c| c == b'0' || c == b'1') {
                     return false;
                 }
             }
-            if let Some(rest) = plain.strip_prefix("0o").or_else(|| plain.strip_prefix("-0o")) {
+            if let Some(rest) = plain
+                .strip_prefix("0o")
+                .or_else(|| plain.strip_prefix("-0o"))
+            {
                 if !rest.is_empty() && rest.bytes().all(|c| (b'0'..=b'7').contains(&c)) {
                     return false;
                 }
@@ -466,17 +510,18 @@ fn go_parse_int(s: &str) -> bool {
         _ => (false, s),
     };
     let _ = neg;
-    let (radix, digits) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, r)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, r)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, r)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, r)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     if digits.is_empty() {
         return false;
     }
@@ -632,12 +677,16 @@ fn natural_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai].to_digit(10).unwrap_or(0) as i64);
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(ar[ai].to_digit(10).unwrap_or(0) as i64);
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi].to_digit(10).unwrap_or(0) as i64);
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(br[bi].to_digit(10).unwrap_or(0) as i64);
             bi += 1;
         }
         if an != bn {
@@ -722,12 +771,34 @@ mod tests {
     #[test]
     fn keys_sort_naturally() {
         let mut keys = vec![
-            "s10", "s9", "S1", "_u", "1a", "a10b", "a9b", "a09b", "a1", "with space", "yes",
+            "s10",
+            "s9",
+            "S1",
+            "_u",
+            "1a",
+            "a10b",
+            "a9b",
+            "a09b",
+            "a1",
+            "with space",
+            "yes",
         ];
         keys.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             keys,
-            ["_u", "1a", "S1", "a1", "a9b", "a09b", "a10b", "s9", "s10", "with space", "yes"]
+            [
+                "_u",
+                "1a",
+                "S1",
+                "a1",
+                "a9b",
+                "a09b",
+                "a10b",
+                "s9",
+                "s10",
+                "with space",
+                "yes"
+            ]
         );
     }
 }

@@ -5,7 +5,9 @@
 //! (see `Kind`); absent keys are Go zero values / nil pointers.
 
 use super::{Field, Kind, Struct, PROJECT};
-use crate::gofmt::{format_duration, format_float, parse_duration, parse_go_float, ram_in_bytes, shell_split};
+use crate::gofmt::{
+    format_duration, format_float, parse_duration, parse_go_float, ram_in_bytes, shell_split,
+};
 use crate::value::{Map, Value};
 
 /// A decoding failure, printed as compose prints mapstructure errors.
@@ -103,15 +105,16 @@ fn decode_struct(v: &Value, shape: &'static Struct, path: &str) -> R<Map> {
         other => {
             return err(
                 path,
-                format!(
-                    "expected a map or struct, got \"{}\"",
-                    go_kind_name(other)
-                ),
+                format!("expected a map or struct, got \"{}\"", go_kind_name(other)),
             )
         }
     };
     for field in shape.fields {
-        let Some(raw) = m.get(field.key) else { continue };
+        // The json key only differs for untagged Go fields (accepted so that the reference's
+        // own JSON output can be bound again).
+        let Some(raw) = m.get(field.key).or_else(|| m.get(field.json_key)) else {
+            continue;
+        };
         let fpath = join(path, field.key);
         if raw.is_null() {
             // mapstructure leaves nil inputs at the zero value; a nil pointer stays nil.
@@ -235,7 +238,10 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                 })?,
                 other => {
                     if matches!(kind, NanoCpus) {
-                        return err(path, format!("unexpected value type {} for cpus", go_type(other)));
+                        return err(
+                            path,
+                            format!("unexpected value type {} for cpus", go_type(other)),
+                        );
                     }
                     return Err(unconvertible(path, "float32", other));
                 }
@@ -267,11 +273,17 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             Value::String(s) => match i64::from_str_radix(s.strip_prefix("0o").unwrap_or(s), 8) {
                 Ok(i) if !s.is_empty() => Value::Int(i),
                 _ => {
-                    return err(path, format!("strconv.ParseInt: parsing \"{s}\": invalid syntax"))
+                    return err(
+                        path,
+                        format!("strconv.ParseInt: parsing \"{s}\": invalid syntax"),
+                    )
                 }
             },
             other => {
-                return err(path, format!("unexpected value type {} for mode", go_type(other)))
+                return err(
+                    path,
+                    format!("unexpected value type {} for mode", go_type(other)),
+                )
             }
         },
         ShellCommand => match raw {
@@ -285,22 +297,37 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     .map(Value::String)
                     .collect(),
             ),
-            Value::Seq(items) => Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect()),
+            Value::Seq(items) => {
+                Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect())
+            }
             _ => return Ok(None),
         },
         HealthCheckTest => match raw {
             Value::String(s) => Value::Seq(vec!["CMD-SHELL".into(), Value::String(s.clone())]),
-            Value::Seq(items) => Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect()),
+            Value::Seq(items) => {
+                Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect())
+            }
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for healthcheck.test", go_type(other)),
+                    format!(
+                        "unexpected value type {} for healthcheck.test",
+                        go_type(other)
+                    ),
                 )
             }
         },
         Strings => match raw {
             Value::Seq(items) => Value::Seq(strings_of(items, path)?),
-            other => return err(path, format!("source data must be an array or slice, got {}", go_kind_name(other))),
+            other => {
+                return err(
+                    path,
+                    format!(
+                        "source data must be an array or slice, got {}",
+                        go_kind_name(other)
+                    ),
+                )
+            }
         },
         StringList => match raw {
             Value::String(s) => Value::Seq(vec![Value::String(s.clone())]),
@@ -314,18 +341,34 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                 }
                 Value::Seq(out)
             }
-            other => return err(path, format!("invalid type {} for string list", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("invalid type {} for string list", go_type(other)),
+                )
+            }
         },
         StringOrNumberList => match raw {
             Value::String(s) => Value::Seq(vec![Value::String(s.clone())]),
-            Value::Seq(items) => Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect()),
-            other => return err(path, format!("invalid type {} for string list", go_type(other))),
+            Value::Seq(items) => {
+                Value::Seq(items.iter().map(|e| Value::String(sprint(e))).collect())
+            }
+            other => {
+                return err(
+                    path,
+                    format!("invalid type {} for string list", go_type(other)),
+                )
+            }
         },
         Mapping => match raw {
             Value::Map(m) => Value::Map(
                 m.iter()
                     .map(|(k, e)| {
-                        let s = if e.is_null() { String::new() } else { sprint(e) };
+                        let s = if e.is_null() {
+                            String::new()
+                        } else {
+                            sprint(e)
+                        };
                         (k.clone(), Value::String(s))
                     })
                     .collect(),
@@ -341,13 +384,22 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                 }
                 Value::Map(out)
             }
-            other => return err(path, format!("unexpected value type {} for mapping", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("unexpected value type {} for mapping", go_type(other)),
+                )
+            }
         },
         MappingWithEquals => match raw {
             Value::Map(m) => Value::Map(
                 m.iter()
                     .map(|(k, e)| {
-                        let v = if e.is_null() { Value::Null } else { Value::String(sprint(e)) };
+                        let v = if e.is_null() {
+                            Value::Null
+                        } else {
+                            Value::String(sprint(e))
+                        };
                         (k.clone(), v)
                     })
                     .collect(),
@@ -370,14 +422,21 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                 }
                 Value::Map(out)
             }
-            other => return err(path, format!("unexpected value type {} for mapping", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("unexpected value type {} for mapping", go_type(other)),
+                )
+            }
         },
         MultiOptions => match raw {
             Value::Map(m) => Value::Map(
                 m.iter()
                     .map(|(k, e)| {
                         let list = match e {
-                            Value::Seq(items) => items.iter().map(|x| Value::String(sprint(x))).collect(),
+                            Value::Seq(items) => {
+                                items.iter().map(|x| Value::String(sprint(x))).collect()
+                            }
                             other => vec![Value::String(sprint(other))],
                         };
                         (k.clone(), Value::Seq(list))
@@ -391,7 +450,11 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             Value::Map(m) => Value::Map(
                 m.iter()
                     .map(|(k, e)| {
-                        let v = if e.is_null() { Value::Null } else { Value::String(sprint(e)) };
+                        let v = if e.is_null() {
+                            Value::Null
+                        } else {
+                            Value::String(sprint(e))
+                        };
                         (k.clone(), v)
                     })
                     .collect(),
@@ -413,7 +476,10 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         m.insert("required".into(), Value::Bool(true));
                     }
                     Value::Map(src) => {
-                        let p = src.get("path").map(|p| to_string_scalar(p, &ipath)).transpose()?;
+                        let p = src
+                            .get("path")
+                            .map(|p| to_string_scalar(p, &ipath))
+                            .transpose()?;
                         m.insert("path".into(), Value::String(p.unwrap_or_default()));
                         let req = match src.get("required") {
                             Some(r) => decode_kind(r, Bool, &format!("{ipath}.required"))?
@@ -423,7 +489,10 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         m.insert("required".into(), req);
                         if let Some(fmt) = src.get("format") {
                             if !fmt.is_null() {
-                                m.insert("format".into(), Value::String(to_string_scalar(fmt, &ipath)?));
+                                m.insert(
+                                    "format".into(),
+                                    Value::String(to_string_scalar(fmt, &ipath)?),
+                                );
                             }
                         }
                     }
@@ -455,14 +524,22 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                             Value::Map(u)
                         }
                         other => {
-                            return err(&upath, format!("unexpected value type {} for ulimit", go_type(other)))
+                            return err(
+                                &upath,
+                                format!("unexpected value type {} for ulimit", go_type(other)),
+                            )
                         }
                     };
                     out.insert(k.clone(), v);
                 }
                 Value::Map(out)
             }
-            other => return err(path, format!("expected a map, got '{}'", go_kind_name(other))),
+            other => {
+                return err(
+                    path,
+                    format!("expected a map, got '{}'", go_kind_name(other)),
+                )
+            }
         },
         Any => raw.clone(),
         Struct(s) => Value::Map(decode_struct(&struct_short_form(raw, s), s, path)?),
@@ -475,11 +552,23 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         out.push(Value::Null);
                         continue;
                     }
-                    out.push(Value::Map(decode_struct(&struct_short_form(e, s), s, &ipath)?));
+                    out.push(Value::Map(decode_struct(
+                        &struct_short_form(e, s),
+                        s,
+                        &ipath,
+                    )?));
                 }
                 Value::Seq(out)
             }
-            other => return err(path, format!("source data must be an array or slice, got {}", go_kind_name(other))),
+            other => {
+                return err(
+                    path,
+                    format!(
+                        "source data must be an array or slice, got {}",
+                        go_kind_name(other)
+                    ),
+                )
+            }
         },
         MapOf(s) | MapOfPtr(s) => {
             let owned;
@@ -493,7 +582,12 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         .collect::<Map>();
                     &owned
                 }
-                other => return err(path, format!("expected a map, got '{}'", go_kind_name(other))),
+                other => {
+                    return err(
+                        path,
+                        format!("expected a map, got '{}'", go_kind_name(other)),
+                    )
+                }
             };
             let mut out = Map::with_capacity(m.len());
             for (k, e) in m {
@@ -551,7 +645,10 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
                     _ => {
                         return err(
                             path,
-                            format!("unexpected value type {} for extra_hosts entry", go_type(raw)),
+                            format!(
+                                "unexpected value type {} for extra_hosts entry",
+                                go_type(raw)
+                            ),
                         )
                     }
                 }
@@ -571,7 +668,12 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
                 }
             }
         }
-        other => return err(path, format!("unexpected value type {} for extra_hosts", go_type(other))),
+        other => {
+            return err(
+                path,
+                format!("unexpected value type {} for extra_hosts", go_type(other)),
+            )
+        }
     }
     let mut list = Vec::with_capacity(pairs.len());
     for (host, ip) in pairs {
@@ -594,7 +696,12 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
     fn seq(items: &[&str]) -> Value {
         Value::Seq(items.iter().map(|s| Value::from(*s)).collect())
@@ -630,7 +737,10 @@ mod tests {
         assert_eq!(s.get("stop_grace_period"), Some(&Value::from("1m30s")));
         assert_eq!(s.get("mem_limit"), Some(&Value::Int(52428800)));
         assert_eq!(s.get("cpus"), Some(&Value::Float(1.5)));
-        assert_eq!(s.get("extra_hosts").unwrap(), &seq(&["a=1.2.3.4", "a=5.6.7.8", "b=::1"]));
+        assert_eq!(
+            s.get("extra_hosts").unwrap(),
+            &seq(&["a=1.2.3.4", "a=5.6.7.8", "b=::1"])
+        );
         assert_eq!(s.get("dns").unwrap(), &seq(&["8.8.8.8"]));
     }
 
