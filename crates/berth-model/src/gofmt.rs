@@ -110,7 +110,7 @@ pub fn format_json_float(f: f64, bits: u32) -> String {
     let abs = f.abs();
     let use_e = if bits == 32 {
         let a = abs as f32;
-        a < 1e-6 || a >= 1e21
+        !(1e-6..1e21).contains(&a)
     } else {
         !(1e-6..1e21).contains(&abs)
     };
@@ -387,52 +387,40 @@ pub fn shell_split(line: &str) -> Result<Vec<String>, String> {
             continue;
         }
         match r {
-            '`' => {
-                if !sq && !dq && !dollar {
-                    bq = !bq;
-                }
+            '`' if !sq && !dq && !dollar => {
+                bq = !bq;
             }
-            ')' => {
-                if !sq && !dq && !bq {
-                    dollar = !dollar;
-                }
+            ')' if !sq && !dq && !bq => {
+                dollar = !dollar;
             }
-            '(' => {
-                if !sq && !dq && !bq {
-                    if !dollar && buf.ends_with('$') {
-                        dollar = true;
-                        buf.push('(');
-                        continue;
-                    } else {
-                        return Err(ERR.into());
-                    }
-                }
-            }
-            '"' => {
-                if !sq && !dollar {
-                    if dq {
-                        got = Got::Quoted;
-                    }
-                    dq = !dq;
+            '(' if !sq && !dq && !bq => {
+                if !dollar && buf.ends_with('$') {
+                    dollar = true;
+                    buf.push('(');
                     continue;
+                } else {
+                    return Err(ERR.into());
                 }
             }
-            '\'' => {
-                if !dq && !dollar {
-                    if sq {
-                        got = Got::Quoted;
-                    }
-                    sq = !sq;
-                    continue;
+            '"' if !sq && !dollar => {
+                if dq {
+                    got = Got::Quoted;
                 }
+                dq = !dq;
+                continue;
             }
-            ';' | '&' | '|' | '<' | '>' => {
-                if !(sq || dq || bq || dollar) {
-                    if r == '>' && buf.as_bytes().first().is_some_and(|c| c.is_ascii_digit()) {
-                        got = Got::No;
-                    }
-                    break;
+            '\'' if !dq && !dollar => {
+                if sq {
+                    got = Got::Quoted;
                 }
+                sq = !sq;
+                continue;
+            }
+            ';' | '&' | '|' | '<' | '>' if !(sq || dq || bq || dollar) => {
+                if r == '>' && buf.as_bytes().first().is_some_and(|c| c.is_ascii_digit()) {
+                    got = Got::No;
+                }
+                break;
             }
             _ => {}
         }

@@ -155,7 +155,10 @@ pub fn marshal_struct<'a>(m: Option<&'a Map>, shape: &'static Struct, format: Fo
         };
         match m.and_then(|m| m.get(field.key)) {
             None => {
-                if t == Tag::Always {
+                // Absent is Go's zero value; encoding/json never omits a (non-pointer) struct.
+                let json_struct =
+                    format == Format::Json && !field.ptr && matches!(field.kind, Kind::Struct(_));
+                if t == Tag::Always || json_struct {
                     entries.push((key, zero_out(field.kind, format)));
                 }
             }

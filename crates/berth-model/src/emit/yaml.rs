@@ -260,10 +260,8 @@ fn choose_style(s: &str, simple_key: bool) -> Style {
     if simple_key && a.multiline {
         style = Style::Double;
     }
-    if style == Style::Plain {
-        if !a.block_plain_allowed || (s.is_empty() && simple_key) {
-            style = Style::Single;
-        }
+    if style == Style::Plain && (!a.block_plain_allowed || (s.is_empty() && simple_key)) {
+        style = Style::Single;
     }
     if style == Style::Single && !a.single_quoted_allowed {
         style = Style::Double;
@@ -702,7 +700,7 @@ fn natural_less(a: &str, b: &str) -> bool {
 
 /// Go's unicode.IsDigit (decimal digits; ASCII is what compose keys use).
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric() && c.to_digit(10).is_some())
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
 #[cfg(test)]
