@@ -38,6 +38,11 @@ pub enum LoadError {
         file: String,
         source: phases::parse::ParseError,
     },
+    #[error("failed to parse env_file {file}: {source}")]
+    RawEnv {
+        file: String,
+        source: phases::dotenv::RawEnvError,
+    },
     #[error("failed to read {file}: {source}")]
     DotEnv {
         file: String,
@@ -96,8 +101,12 @@ impl LoadError {
     pub fn yaml_path(&self) -> Option<String> {
         match self {
             LoadError::Invalid { path, .. } => path.clone(),
-            LoadError::Schema { source, .. } => source.yaml_path(),
-            LoadError::Interpolate { source, .. } => source.yaml_path(),
+            LoadError::Schema { source, .. } => Some(source.path.clone()),
+            LoadError::Interpolate { source, .. } => match source {
+                phases::interpolate::InterpolateError::InvalidFormat { path, .. }
+                | phases::interpolate::InterpolateError::Template { path, .. }
+                | phases::interpolate::InterpolateError::Cast { path, .. } => Some(path.clone()),
+            },
             _ => None,
         }
     }

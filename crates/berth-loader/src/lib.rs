@@ -96,9 +96,9 @@ fn load_project_inner(
         consistency::check_consistency(&mut project)?;
     }
     if request.resolve_environment && switches.resolve_env_files {
-        env_files::resolve_env_files(&mut project, true)?;
+        env_files::resolve_env_files(&mut project, true, diags)?;
     }
-    env_files::resolve_label_files(&mut project, true)?;
+    env_files::resolve_label_files(&mut project, true, diags)?;
     if project.name.is_empty() {
         return Err(LoadError::invalid(
             "project name can't be empty. Use `--project-name` to set a valid name",

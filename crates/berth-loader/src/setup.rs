@@ -136,6 +136,7 @@ pub fn read_env_files(
     files: &[String],
     os_env: &IndexMap<String, String>,
     cwd: &Path,
+    diags: &mut Diagnostics,
 ) -> Result<IndexMap<String, String>, LoadError> {
     let mut out: IndexMap<String, String> = IndexMap::new();
     for file in files {
@@ -148,12 +149,13 @@ pub fn read_env_files(
             path: path.clone(),
             message: e.to_string(),
         })?;
-        let lookup = |k: &str| os_env.get(k).or_else(|| out.get(k)).cloned();
-        let parsed = dotenv::parse_dotenv(&content, &lookup).map_err(|source| LoadError::DotEnv {
-            file: path.clone(),
-            source,
+        let lookup = |k: &str| os_env.get(k).cloned();
+        dotenv::parse_dotenv_into(&content, &mut out, &lookup, diags).map_err(|source| {
+            LoadError::DotEnv {
+                file: path.clone(),
+                source,
+            }
         })?;
-        out.extend(parsed);
     }
     Ok(out)
 }
@@ -218,7 +220,7 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
     let mut files: Vec<String> = opts.files.clone();
     let mut wd = working_dir(opts, &files);
     let mut dotenv_files = env_files(opts, &wd, Vec::new());
-    let from_files = read_env_files(&dotenv_files, &environment, &opts.cwd)?;
+    let from_files = read_env_files(&dotenv_files, &environment, &opts.cwd, diags)?;
     merge_missing(&mut environment, from_files);
 
     if files.is_empty() {
@@ -248,7 +250,7 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
     // The project directory may have moved with the files found: read its .env too.
     wd = working_dir(opts, &files);
     dotenv_files = env_files(opts, &wd, dotenv_files);
-    let from_files = read_env_files(&dotenv_files, &environment, &opts.cwd)?;
+    let from_files = read_env_files(&dotenv_files, &environment, &opts.cwd, diags)?;
     merge_missing(&mut environment, from_files);
 
     let profiles = if opts.profiles.is_empty() {

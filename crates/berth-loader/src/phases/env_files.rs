@@ -10,6 +10,7 @@ use crate::error::LoadError;
 use crate::phases::dotenv;
 use crate::project::Project;
 use crate::setup::io_message;
+use crate::Diagnostics;
 
 fn read(path: &str) -> Result<Option<String>, LoadError> {
     if !Path::new(path).exists() {
@@ -28,26 +29,21 @@ fn parse_into(
     format: Option<&str>,
     vars: &mut IndexMap<String, String>,
     lookup: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
 ) -> Result<(), LoadError> {
     match format.unwrap_or("") {
-        "raw" => {
-            for (k, v) in dotenv::parse_raw_env_file(content) {
-                if let Some(v) = v {
-                    vars.insert(k, v);
-                } else if let Some(v) = lookup(&k) {
-                    vars.insert(k, v);
-                }
-            }
-        }
-        "" | "dotenv" => {
-            let snapshot = vars.clone();
-            let chained = |k: &str| lookup(k).or_else(|| snapshot.get(k).cloned());
-            let parsed = dotenv::parse_dotenv(content, &chained).map_err(|source| LoadError::DotEnv {
+        "raw" => dotenv::parse_raw_env_file_into(content, vars, lookup).map_err(|source| {
+            LoadError::RawEnv {
                 file: path.to_string(),
                 source,
-            })?;
-            vars.extend(parsed);
-        }
+            }
+        })?,
+        "" | "dotenv" => dotenv::parse_dotenv_into(content, vars, lookup, diags).map_err(
+            |source| LoadError::DotEnv {
+                file: path.to_string(),
+                source,
+            },
+        )?,
         other => {
             return Err(LoadError::invalid(format!(
                 "unsupported env_file format {other:?}"
@@ -59,7 +55,11 @@ fn parse_into(
 
 /// Fills each service's `environment` from its `env_file`s (environment wins), optionally
 /// dropping `env_file`.
-pub fn resolve_env_files(project: &mut Project, discard: bool) -> Result<(), LoadError> {
+pub fn resolve_env_files(
+    project: &mut Project,
+    discard: bool,
+    diags: &mut Diagnostics,
+) -> Result<(), LoadError> {
     let project_env = project.environment.clone();
     for service in project.services_mut().values_mut() {
         let Some(map) = service.as_map_mut() else { continue };
@@ -98,7 +98,7 @@ pub fn resolve_env_files(project: &mut Project, discard: bool) -> Result<(), Loa
                     service_env.get(k).and_then(Value::as_str).map(str::to_string)
                 })
             };
-            parse_into(path, &content, format, &mut from_files, &lookup)?;
+            parse_into(path, &content, format, &mut from_files, &lookup, diags)?;
         }
         let mut resolved: Map = from_files
             .into_iter()
@@ -120,7 +120,11 @@ pub fn resolve_env_files(project: &mut Project, discard: bool) -> Result<(), Loa
 }
 
 /// Fills each service's `labels` from its `label_file`s (labels win).
-pub fn resolve_label_files(project: &mut Project, discard: bool) -> Result<(), LoadError> {
+pub fn resolve_label_files(
+    project: &mut Project,
+    discard: bool,
+    diags: &mut Diagnostics,
+) -> Result<(), LoadError> {
     for service in project.services_mut().values_mut() {
         let Some(map) = service.as_map_mut() else { continue };
         let files: Vec<String> = map
@@ -137,7 +141,7 @@ pub fn resolve_label_files(project: &mut Project, discard: bool) -> Result<(), L
             };
             let mut vars = IndexMap::new();
             let known = labels.clone();
-            parse_into(path, &content, None, &mut vars, &|k| known.get(k).cloned())?;
+            parse_into(path, &content, None, &mut vars, &|k| known.get(k).cloned(), diags)?;
             labels.extend(vars);
         }
         if !labels.is_empty() {

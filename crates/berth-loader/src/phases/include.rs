@@ -134,7 +134,7 @@ pub(crate) fn apply_include(
             }
             out
         };
-        let from_files = read_env_files(&env_files, loader.environment, Path::new(working_dir))?;
+        let from_files = read_env_files(&env_files, loader.environment, Path::new(working_dir), loader.diags)?;
         let mut environment = loader.environment.clone();
         for (k, v) in from_files {
             environment.entry(k).or_insert(v);
