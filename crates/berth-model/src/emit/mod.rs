@@ -412,3 +412,43 @@ fn ulimit(u: &Value, format: Format) -> Out<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(i: usize) -> Value {
+        let mut env = Map::new();
+        for j in 0..20 {
+            env.insert(format!("VAR_{j}"), Value::from(format!("value {i} {j}")));
+        }
+        let mut s = Map::new();
+        s.insert("image".into(), Value::from("busybox"));
+        s.insert("environment".into(), Value::Map(env));
+        s.insert(
+            "command".into(),
+            Value::Seq(vec!["sh".into(), "-c".into(), "sleep 1".into()]),
+        );
+        Value::Map(s)
+    }
+
+    #[test]
+    fn five_hundred_services_print_in_linear_time() {
+        let mut services = Map::new();
+        for i in 0..500 {
+            services.insert(format!("s{i}"), service(i));
+        }
+        let mut p = Map::new();
+        p.insert("name".into(), Value::from("big"));
+        p.insert("services".into(), Value::Map(services));
+        let p = Value::Map(p);
+        let start = std::time::Instant::now();
+        let yaml = to_yaml(&p);
+        let json = to_json(&p);
+        let elapsed = start.elapsed();
+        // go-yaml's natural order puts s9 before s10; JSON is bytewise.
+        assert!(yaml.find("  s9:\n").unwrap() < yaml.find("  s10:\n").unwrap());
+        assert!(json.find("\"s10\"").unwrap() < json.find("\"s9\"").unwrap());
+        assert!(elapsed.as_secs() < 2, "took {elapsed:?}");
+    }
+}
