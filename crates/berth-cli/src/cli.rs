@@ -104,7 +104,8 @@ pub struct GlobalFlags {
 
 /// Go's `strconv.ParseBool`, for `--flag=value`.
 pub fn parse_go_bool(s: &str) -> Result<bool, String> {
-    berth_loader::setup::parse_go_bool(s).ok_or_else(|| format!("strconv.ParseBool: parsing {s:?}: invalid syntax"))
+    berth_loader::setup::parse_go_bool(s)
+        .ok_or_else(|| format!("strconv.ParseBool: parsing {s:?}: invalid syntax"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,7 +180,11 @@ fn report_usage_error(err: clap::Error) -> u8 {
         }
         _ => {
             let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
             output::error(first);
             1
         }

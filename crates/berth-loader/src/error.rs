@@ -29,8 +29,22 @@ pub enum LoadError {
     EnvFileNotFound(String),
     #[error("{0} is a directory")]
     EnvFileIsDirectory(String),
-    #[error("failed to read {path}: {message}")]
+    #[error("open {path}: {message}")]
     Read { path: String, message: String },
+    /// A file that does not parse, found while looking for the project's name (compose
+    /// reports these without naming the file; berth adds the location).
+    #[error("{source}")]
+    NameLookupParse {
+        file: String,
+        source: phases::parse::ParseError,
+    },
+    /// A file whose top level is not a mapping, found while looking for its `name`.
+    #[error("yaml: unmarshal errors:\n  line {line}: cannot unmarshal !!{kind} into cli.named")]
+    NameLookupNotMapping {
+        file: String,
+        line: usize,
+        kind: &'static str,
+    },
     #[error("stat {path}: no such file or directory")]
     ComposeFileNotFound { path: String },
     #[error("failed to parse {file}: {source}")]
@@ -114,10 +128,12 @@ impl LoadError {
     /// Where the error is: the parser's own position, or the source of its YAML path.
     pub(crate) fn location(&self, sources: &crate::load::Sources) -> Option<Location> {
         match self {
-            LoadError::Parse { file, source } => Some(Location {
-                file: file.clone(),
-                pos: source.pos(),
-            }),
+            LoadError::Parse { file, source } | LoadError::NameLookupParse { file, source } => {
+                Some(Location {
+                    file: file.clone(),
+                    pos: source.pos(),
+                })
+            }
             _ => self.yaml_path().and_then(|p| sources.locate(&p)),
         }
     }

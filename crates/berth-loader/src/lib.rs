@@ -71,8 +71,11 @@ fn load_project_inner(
     sources: &mut Sources,
 ) -> Result<Project, LoadError> {
     let switches = &request.switches;
-    let details = setup::prepare(options, diags)?;
+    let mut details = setup::prepare(options, diags)?;
     let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
+    details
+        .environment
+        .insert(options::env_names::PROJECT_NAME.into(), name.clone());
     let mut dict = load::load_model(&details, switches, &name, diags, sources)?;
     if let Some(map) = dict.as_map_mut() {
         map.shift_remove("name");
@@ -95,7 +98,8 @@ fn load_project_inner(
     if switches.consistency {
         consistency::check_consistency(&mut project)?;
     }
-    if request.resolve_environment && switches.resolve_env_files {
+    // `config --no-env-resolution` does not stop this in the reference either.
+    if request.resolve_environment {
         env_files::resolve_env_files(&mut project, true, diags)?;
     }
     env_files::resolve_label_files(&mut project, true, diags)?;
@@ -123,8 +127,11 @@ pub fn load_model(
 ) -> Result<(Value, setup::ConfigDetails), LoadFailure> {
     let mut sources = Sources::default();
     let run = |sources: &mut Sources, diags: &mut Diagnostics| {
-        let details = setup::prepare(options, diags)?;
+        let mut details = setup::prepare(options, diags)?;
         let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
+        details
+            .environment
+            .insert(options::env_names::PROJECT_NAME.into(), name.clone());
         let dict = load::load_model(&details, switches, &name, diags, sources)?;
         Ok((dict, details))
     };

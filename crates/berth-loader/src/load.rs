@@ -252,6 +252,43 @@ pub(crate) fn project_name(
                 .filter(|s| !s.is_empty())
                 .cloned()
         });
+    if flag.is_none_or(str::is_empty) {
+        // docker compose first reads every file for a `name` (cli `prepare`); what fails to
+        // decode there is reported as is.
+        for file in &details.files {
+            match parse::parse(&file.content) {
+                // Only syntax errors fail that decode; duplicate or odd keys are caught later.
+                Err(
+                    source @ (parse::ParseError::Syntax { .. }
+                    | parse::ParseError::UnknownAnchor { .. }),
+                ) => {
+                    return Err(LoadError::NameLookupParse {
+                        file: file.filename.clone(),
+                        source,
+                    })
+                }
+                Err(_) => {}
+                Ok(docs) => {
+                    let kind = match docs.first().and_then(|d| d.value.as_ref()) {
+                        Some(Value::Seq(_)) => Some("seq"),
+                        Some(Value::Map(_)) | None => None,
+                        Some(Value::String(_)) => Some("str"),
+                        Some(Value::Int(_)) => Some("int"),
+                        Some(Value::Float(_)) => Some("float"),
+                        Some(Value::Bool(_)) => Some("bool"),
+                        Some(Value::Null) => None,
+                    };
+                    if let Some(kind) = kind {
+                        return Err(LoadError::NameLookupNotMapping {
+                            file: file.filename.clone(),
+                            line: 1,
+                            kind,
+                        });
+                    }
+                }
+            }
+        }
+    }
     if let Some(name) = imperative {
         if normalize_project_name(&name) != name {
             return Err(LoadError::InvalidProjectName(name));
@@ -280,7 +317,11 @@ pub(crate) fn project_name(
         map.insert("name".into(), Value::String(from_files.clone()));
         let out = interpolate::interpolate(Value::Map(map), &lookup, diags).map_err(|source| {
             LoadError::Interpolate {
-                file: details.files.first().map(|f| f.filename.clone()).unwrap_or_default(),
+                file: details
+                    .files
+                    .first()
+                    .map(|f| f.filename.clone())
+                    .unwrap_or_default(),
                 source,
             }
         })?;

@@ -45,8 +45,6 @@ pub struct LoadSwitches {
     pub normalize: bool,
     pub resolve_paths: bool,
     pub consistency: bool,
-    /// Resolve `env_file` into `environment` (and drop `env_file`).
-    pub resolve_env_files: bool,
     /// Keep networks, volumes, secrets and configs no service uses (`--all-resources`).
     pub all_resources: bool,
 }
@@ -58,7 +56,6 @@ impl Default for LoadSwitches {
             normalize: true,
             resolve_paths: true,
             consistency: true,
-            resolve_env_files: true,
             all_resources: false,
         }
     }

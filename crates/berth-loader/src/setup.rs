@@ -141,7 +141,8 @@ pub fn read_env_files(
     let mut out: IndexMap<String, String> = IndexMap::new();
     for file in files {
         let path = absolute(cwd, file);
-        let meta = std::fs::metadata(&path).map_err(|_| LoadError::EnvFileNotFound(path.clone()))?;
+        let meta =
+            std::fs::metadata(&path).map_err(|_| LoadError::EnvFileNotFound(path.clone()))?;
         if meta.is_dir() {
             return Err(LoadError::EnvFileIsDirectory(path));
         }
@@ -332,7 +333,10 @@ mod tests {
         let found = discover(&format!("{root}/sub"), &mut diags);
         assert_eq!(
             found,
-            vec![format!("{root}/compose.yaml"), format!("{root}/compose.override.yml")]
+            vec![
+                format!("{root}/compose.yaml"),
+                format!("{root}/compose.override.yml")
+            ]
         );
         assert!(diags.warnings.is_empty());
     }

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use berth_loader::{
-    Diagnostics, LoadFailure, LoadRequest, LoadSwitches, Project, ProjectOptions,
-};
+use berth_loader::{Diagnostics, LoadFailure, LoadRequest, LoadSwitches, Project, ProjectOptions};
 use berth_model::{emit, hash, Value};
 use clap::Args;
 
@@ -137,13 +135,14 @@ fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailure) -> u8 {
 }
 
 pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
-    let compatibility = on(global.compatibility) || settings.flag("COMPOSE_COMPATIBILITY");
+    // The flag also turns normalisation off; the variable only changes the name separator.
+    let compatibility_flag = on(global.compatibility);
+    let compatibility = compatibility_flag || settings.flag("COMPOSE_COMPATIBILITY");
     let switches = LoadSwitches {
         interpolate: !on(args.no_interpolate) && !on(args.variables),
-        normalize: !on(args.no_normalize) && !compatibility,
+        normalize: !on(args.no_normalize) && !compatibility_flag,
         resolve_paths: !on(args.no_path_resolution),
         consistency: !on(args.no_consistency),
-        resolve_env_files: !on(args.no_env_resolution),
         all_resources: on(global.all_resources),
     };
     let options = project_options(global, settings);
@@ -185,13 +184,19 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         }
         let project = project_or_fail!(names_only);
         report(settings, &diags);
-        output::data(&lines(berth_loader::phases::profiles::dependency_order(&project)));
+        output::data(&lines(berth_loader::phases::profiles::dependency_order(
+            &project,
+        )));
         return 0;
     }
     if on(args.volumes) || on(args.networks) {
         let project = project_or_fail!(names_only);
         report(settings, &diags);
-        let kind = if on(args.volumes) { "volumes" } else { "networks" };
+        let kind = if on(args.volumes) {
+            "volumes"
+        } else {
+            "networks"
+        };
         output::data(&lines(project.resource_names(kind)));
         return 0;
     }
@@ -226,7 +231,12 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         report(settings, &diags);
         let set: BTreeSet<String> = project
             .all_services()
-            .flat_map(|(_, s)| s.get("profiles").and_then(Value::as_seq).into_iter().flatten())
+            .flat_map(|(_, s)| {
+                s.get("profiles")
+                    .and_then(Value::as_seq)
+                    .into_iter()
+                    .flatten()
+            })
             .filter_map(|p| p.as_str().map(str::to_string))
             .collect();
         output::data(&lines(set.into_iter().collect()));
@@ -311,7 +321,10 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     if let Some(path) = &args.output {
         if !content.is_empty() {
             if let Err(e) = std::fs::write(path, content) {
-                output::error(&format!("open {path}: {}", berth_loader::setup::io_message(&e)));
+                output::error(&format!(
+                    "open {path}: {}",
+                    berth_loader::setup::io_message(&e)
+                ));
                 return 1;
             }
         }
@@ -323,7 +336,9 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
 
 /// `--lock-image-digests`: only `services.*.image` is kept.
 fn keep_only_images(model: &mut Value) {
-    let Some(map) = model.as_map_mut() else { return };
+    let Some(map) = model.as_map_mut() else {
+        return;
+    };
     map.retain(|k, _| k == "services" || k == "name");
     if let Some(Value::Map(services)) = map.get_mut("services") {
         for service in services.values_mut() {

@@ -37,7 +37,12 @@ pub fn check(dict: &Value) -> Result<(), LoadError> {
     };
     for (name, service) in services {
         let base = format!("services.{name}");
-        for port in service.get("ports").and_then(Value::as_seq).into_iter().flatten() {
+        for port in service
+            .get("ports")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
             if let Some(ip) = port.get("host_ip") {
                 let text = ip.scalar_to_string().unwrap_or_default();
                 if text.parse::<IpAddr>().is_err() {
@@ -70,8 +75,17 @@ pub fn check(dict: &Value) -> Result<(), LoadError> {
         for (path, device) in reservations
             .into_iter()
             .flatten()
-            .map(|d| (format!("{base}.deploy.resources.reservations.devices.[]"), d))
-            .chain(gpus.into_iter().flatten().map(|d| (format!("{base}.gpus.[]"), d)))
+            .map(|d| {
+                (
+                    format!("{base}.deploy.resources.reservations.devices.[]"),
+                    d,
+                )
+            })
+            .chain(
+                gpus.into_iter()
+                    .flatten()
+                    .map(|d| (format!("{base}.gpus.[]"), d)),
+            )
         {
             if device.get("count").is_some() && device.get("device_ids").is_some() {
                 return Err(fail(
@@ -92,7 +106,10 @@ fn check_file_object(object: &Value, path: &str, sources: &[&str]) -> Result<(),
     if count > 1 {
         return Err(fail(
             path,
-            format!("{path}: {} attributes are mutually exclusive", sources.join("|")),
+            format!(
+                "{path}: {} attributes are mutually exclusive",
+                sources.join("|")
+            ),
         ));
     }
     if count == 0 && !map.contains_key("driver") && !map.contains_key("external") {

@@ -46,10 +46,17 @@ pub fn check_consistency(project: &mut Project) -> Result<(), LoadError> {
             if secret.get("external").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
-            let set = |k: &str| secret.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+            let set = |k: &str| {
+                secret
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
+            };
             if !set("file") && !set("environment") {
                 return Err(invalid(
-                    format!("secret {name:?} must declare either `file` or `environment`: {INVALID}"),
+                    format!(
+                        "secret {name:?} must declare either `file` or `environment`: {INVALID}"
+                    ),
                     format!("secrets.{name}"),
                 ));
             }
@@ -111,7 +118,12 @@ fn deps_of<'a>(services: &'a berth_model::Map, name: &str) -> std::vec::IntoIter
         .get(name)
         .and_then(|s| s.get("depends_on"))
         .and_then(Value::as_map)
-        .map(|m| m.keys().map(String::as_str).filter(|d| services.contains_key(*d)).collect())
+        .map(|m| {
+            m.keys()
+                .map(String::as_str)
+                .filter(|d| services.contains_key(*d))
+                .collect()
+        })
         .unwrap_or_default();
     deps.sort();
     deps.into_iter()
@@ -131,7 +143,9 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     let build = s.get("build");
     if build.is_none() && s.get("image").is_none() && s.get("provider").is_none() {
         return Err(invalid(
-            format!("service {name:?} has neither an image nor a build context specified: {INVALID}"),
+            format!(
+                "service {name:?} has neither an image nor a build context specified: {INVALID}"
+            ),
             at,
         ));
     }
@@ -164,9 +178,10 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
                 }
             }
         }
-        if let (Some(Value::Seq(platforms)), Some(platform)) =
-            (build.get("platforms"), s.get("platform").and_then(Value::as_str))
-        {
+        if let (Some(Value::Seq(platforms)), Some(platform)) = (
+            build.get("platforms"),
+            s.get("platform").and_then(Value::as_str),
+        ) {
             if !platforms.is_empty() && !platforms.iter().any(|p| p.as_str() == Some(platform)) {
                 return Err(invalid(
                     format!("service.build.platforms MUST include service.platform {platform:?}: {INVALID}"),
@@ -176,7 +191,9 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
         }
     }
     let networks = s.get("networks").and_then(Value::as_map);
-    if s.get("network_mode").and_then(Value::as_str).is_some_and(|m| !m.is_empty())
+    if s.get("network_mode")
+        .and_then(Value::as_str)
+        .is_some_and(|m| !m.is_empty())
         && networks.is_some_and(|n| !n.is_empty())
     {
         return Err(invalid(
@@ -236,7 +253,11 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
         if volume.get("type").and_then(Value::as_str) != Some("volume") {
             continue;
         }
-        if let Some(source) = volume.get("source").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+        if let Some(source) = volume
+            .get("source")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
             if !resource_exists(project, "volumes", source) {
                 return Err(invalid(
                     format!("service {name:?} refers to undefined volume {source}: {INVALID}"),
@@ -284,7 +305,10 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     }
 
     let scale = s.get("scale").and_then(Value::as_i64);
-    let replicas = s.get("deploy").and_then(|d| d.get("replicas")).and_then(Value::as_i64);
+    let replicas = s
+        .get("deploy")
+        .and_then(|d| d.get("replicas"))
+        .and_then(Value::as_i64);
     if let (Some(scale), true) = (scale, s.get("deploy").is_some()) {
         if replicas.is_some_and(|r| r != scale) {
             return Err(invalid(
@@ -293,7 +317,11 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
             ));
         }
         // compose copies scale into deploy.replicas here (through a shared pointer).
-        if let Some(deploy) = project.services_mut().get_mut(name).and_then(|s| s.get_mut("deploy")) {
+        if let Some(deploy) = project
+            .services_mut()
+            .get_mut(name)
+            .and_then(|s| s.get_mut("deploy"))
+        {
             if let Some(d) = deploy.as_map_mut() {
                 d.insert("replicas".into(), Value::Int(scale));
             }
@@ -316,10 +344,34 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     let reservations = resources.and_then(|r| r.get("reservations"));
     let deploy_set = s.get("deploy").is_some();
     for (key, value, section, deploy_key, label) in [
-        ("cpus", non_zero(s.get("cpus")), limits, "cpus", "deploy.resources.limits.cpus"),
-        ("mem_limit", non_zero(s.get("mem_limit")), limits, "memory", "deploy.resources.limits.memory"),
-        ("mem_reservation", non_zero(s.get("mem_reservation")), reservations, "memory", "deploy.resources.reservations.memory"),
-        ("pids_limit", non_zero(s.get("pids_limit")), limits, "pids", "deploy.resources.limits.pids"),
+        (
+            "cpus",
+            non_zero(s.get("cpus")),
+            limits,
+            "cpus",
+            "deploy.resources.limits.cpus",
+        ),
+        (
+            "mem_limit",
+            non_zero(s.get("mem_limit")),
+            limits,
+            "memory",
+            "deploy.resources.limits.memory",
+        ),
+        (
+            "mem_reservation",
+            non_zero(s.get("mem_reservation")),
+            reservations,
+            "memory",
+            "deploy.resources.reservations.memory",
+        ),
+        (
+            "pids_limit",
+            non_zero(s.get("pids_limit")),
+            limits,
+            "pids",
+            "deploy.resources.limits.pids",
+        ),
     ] {
         let (Some(value), true, Some(section)) = (value, deploy_set, section) else {
             continue;
@@ -333,7 +385,11 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     }
     let effective_scale = scale.or(replicas).unwrap_or(1);
     if effective_scale > 1 && s.get("container_name").is_some() {
-        let attr = if scale.is_none() { "deploy.replicas" } else { "scale" };
+        let attr = if scale.is_none() {
+            "deploy.replicas"
+        } else {
+            "scale"
+        };
         return Err(invalid(
             format!("services.{attr}: can't set container_name and {name} as container name must be unique: {INVALID}"),
             format!("{at}.container_name"),
@@ -352,7 +408,13 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     let mut mounts: HashMap<String, String> = HashMap::new();
     for (i, tmpfs) in str_list(s.get("tmpfs")).enumerate() {
         let loc = format!("services.{name}.tmpfs[{i}]");
-        let path = tmpfs.as_str().unwrap_or("").split(':').next().unwrap_or("").to_string();
+        let path = tmpfs
+            .as_str()
+            .unwrap_or("")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
         if let Some(p) = mounts.get(&path) {
             return Err(invalid(
                 format!("{loc}: target {path} already mounted as {p}"),
@@ -363,7 +425,11 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     }
     for (i, volume) in str_list(s.get("volumes")).enumerate() {
         let loc = format!("services.{name}.volumes[{i}]");
-        let target = volume.get("target").and_then(Value::as_str).unwrap_or("").to_string();
+        let target = volume
+            .get("target")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if let Some(p) = mounts.get(&target) {
             return Err(invalid(
                 format!("{loc}: target {target} already mounted as {p}"),
@@ -382,7 +448,11 @@ pub fn check_container_name_unicity(project: &Project) -> Result<(), LoadError> 
     let mut services: Vec<(&String, &Value)> = project.services().iter().collect();
     services.sort_by_key(|(n, _)| *n);
     for (name, s) in services {
-        if let Some(container) = s.get("container_name").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+        if let Some(container) = s
+            .get("container_name")
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+        {
             if names.contains(container) {
                 return Err(invalid(
                     format!("services.{name}: container name {container:?} is already in use by service {{}}\""),

@@ -38,12 +38,14 @@ fn parse_into(
                 source,
             }
         })?,
-        "" | "dotenv" => dotenv::parse_dotenv_into(content, vars, lookup, diags).map_err(
-            |source| LoadError::DotEnv {
-                file: path.to_string(),
-                source,
-            },
-        )?,
+        "" | "dotenv" => {
+            dotenv::parse_dotenv_into(content, vars, lookup, diags).map_err(|source| {
+                LoadError::DotEnv {
+                    file: path.to_string(),
+                    source,
+                }
+            })?
+        }
         other => {
             return Err(LoadError::invalid(format!(
                 "unsupported env_file format {other:?}"
@@ -62,7 +64,9 @@ pub fn resolve_env_files(
 ) -> Result<(), LoadError> {
     let project_env = project.environment.clone();
     for service in project.services_mut().values_mut() {
-        let Some(map) = service.as_map_mut() else { continue };
+        let Some(map) = service.as_map_mut() else {
+            continue;
+        };
         let mut environment = match map.get("environment") {
             Some(Value::Map(m)) => m.clone(),
             _ => Map::new(),
@@ -75,12 +79,20 @@ pub fn resolve_env_files(
             }
         }
         let mut from_files: IndexMap<String, String> = IndexMap::new();
-        for entry in map.get("env_file").and_then(Value::as_seq).into_iter().flatten() {
+        for entry in map
+            .get("env_file")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
             let (path, required, format) = match entry {
                 Value::String(p) => (p.as_str(), true, None),
                 other => (
                     other.get("path").and_then(Value::as_str).unwrap_or(""),
-                    other.get("required").and_then(Value::as_bool).unwrap_or(true),
+                    other
+                        .get("required")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(true),
                     other.get("format").and_then(Value::as_str),
                 ),
             };
@@ -95,7 +107,10 @@ pub fn resolve_env_files(
             let service_env = &environment;
             let lookup = |k: &str| {
                 project_env.get(k).cloned().or_else(|| {
-                    service_env.get(k).and_then(Value::as_str).map(str::to_string)
+                    service_env
+                        .get(k)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
                 })
             };
             parse_into(path, &content, format, &mut from_files, &lookup, diags)?;
@@ -126,11 +141,17 @@ pub fn resolve_label_files(
     diags: &mut Diagnostics,
 ) -> Result<(), LoadError> {
     for service in project.services_mut().values_mut() {
-        let Some(map) = service.as_map_mut() else { continue };
+        let Some(map) = service.as_map_mut() else {
+            continue;
+        };
         let files: Vec<String> = map
             .get("label_file")
             .and_then(Value::as_seq)
-            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|s| {
+                s.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut labels: IndexMap<String, String> = IndexMap::new();
         for path in &files {
@@ -141,11 +162,21 @@ pub fn resolve_label_files(
             };
             let mut vars = IndexMap::new();
             let known = labels.clone();
-            parse_into(path, &content, None, &mut vars, &|k| known.get(k).cloned(), diags)?;
+            parse_into(
+                path,
+                &content,
+                None,
+                &mut vars,
+                &|k| known.get(k).cloned(),
+                diags,
+            )?;
             labels.extend(vars);
         }
         if !labels.is_empty() {
-            let mut merged: Map = labels.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+            let mut merged: Map = labels
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
             if let Some(Value::Map(own)) = map.get("labels") {
                 for (k, v) in own {
                     merged.insert(k.clone(), v.clone());

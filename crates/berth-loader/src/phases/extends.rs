@@ -83,7 +83,10 @@ fn resolve_service(
     };
     let (reference, file) = match extends {
         Value::Map(m) => match m.get("service") {
-            Some(Value::String(s)) => (s.clone(), m.get("file").and_then(Value::as_str).map(str::to_string)),
+            Some(Value::String(s)) => (
+                s.clone(),
+                m.get("file").and_then(Value::as_str).map(str::to_string),
+            ),
             _ => {
                 return Err(LoadError::invalid(format!(
                     "extends.{name}.service is required"
@@ -96,9 +99,17 @@ fn resolve_service(
 
     let base = match file {
         Some(ref_file) => {
-            let (mut other, other_resets) = base_services_from_file(loader, name, &reference, filename, &ref_file)?;
+            let (mut other, other_resets) =
+                base_services_from_file(loader, name, &reference, filename, &ref_file)?;
             let tracker = tracker.add(&ref_file, name)?;
-            resolve_service(loader, &reference, &mut other, &ref_file, &other_resets, &tracker)?
+            resolve_service(
+                loader,
+                &reference,
+                &mut other,
+                &ref_file,
+                &other_resets,
+                &tracker,
+            )?
         }
         None => {
             if !services.contains_key(&reference) {
@@ -174,7 +185,13 @@ fn base_services_from_file(
     let resets = crate::phases::parse::parse(&file.content)
         .map(|docs| docs.into_iter().flat_map(|d| d.reset_paths).collect())
         .unwrap_or_default();
-    let mut source = sub.load_yaml_file(&file, &rel_working_dir, Value::Map(Map::new()), &[], &mut tracker)?;
+    let mut source = sub.load_yaml_file(
+        &file,
+        &rel_working_dir,
+        Value::Map(Map::new()),
+        &[],
+        &mut tracker,
+    )?;
     let Some(services) = source.get("services") else {
         return Err(LoadError::invalid(format!(
             "cannot extend service {name:?} in {local}: no services section"
@@ -190,7 +207,11 @@ fn base_services_from_file(
             "cannot extend service {name:?} in {path}: service {reference:?} not found in {ref_path}"
         )));
     }
-    paths::resolve_relative_paths(&mut source, &rel_working_dir, loader.options.home.as_deref())?;
+    paths::resolve_relative_paths(
+        &mut source,
+        &rel_working_dir,
+        loader.options.home.as_deref(),
+    )?;
     let services = match source.as_map_mut().and_then(|m| m.shift_remove("services")) {
         Some(Value::Map(m)) => m,
         _ => Map::new(),

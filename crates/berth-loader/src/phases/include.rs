@@ -25,10 +25,7 @@ struct IncludeEntry {
 fn string_or_list(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Seq(items)) => items
-            .iter()
-            .filter_map(|i| i.scalar_to_string())
-            .collect(),
+        Some(Value::Seq(items)) => items.iter().filter_map(|i| i.scalar_to_string()).collect(),
         _ => Vec::new(),
     }
 }
@@ -134,7 +131,12 @@ pub(crate) fn apply_include(
             }
             out
         };
-        let from_files = read_env_files(&env_files, loader.environment, Path::new(working_dir), loader.diags)?;
+        let from_files = read_env_files(
+            &env_files,
+            loader.environment,
+            Path::new(working_dir),
+            loader.diags,
+        )?;
         let mut environment = loader.environment.clone();
         for (k, v) in from_files {
             environment.entry(k).or_insert(v);
@@ -180,7 +182,9 @@ fn import_resources(source: &Value, target: &mut Value) -> Result<(), LoadError>
     let Some(target) = target.as_map_mut() else {
         return Ok(());
     };
-    for key in ["services", "volumes", "networks", "secrets", "configs", "models"] {
+    for key in [
+        "services", "volumes", "networks", "secrets", "configs", "models",
+    ] {
         let Some(Value::Map(from)) = source.get(key) else {
             continue;
         };

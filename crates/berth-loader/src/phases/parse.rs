@@ -54,14 +54,14 @@ pub enum ParseError {
     /// A syntax error, worded as the YAML scanner reports it.
     #[error("yaml: line {}: {message}", pos.line)]
     Syntax { message: String, pos: Pos },
-    #[error("yaml: line {}: mapping key \"{key}\" already defined at line {first_line}", pos.line)]
+    #[error("line {}: mapping key \"{key}\" already defined at line {first_line}", pos.line)]
     DuplicateKey {
         key: String,
         pos: Pos,
         first_line: usize,
     },
-    #[error("yaml: unknown anchor referenced at line {}", pos.line)]
-    UnknownAnchor { pos: Pos },
+    #[error("yaml: unknown anchor '{name}' referenced")]
+    UnknownAnchor { name: String, pos: Pos },
     #[error("non-string key {location}: {key}")]
     NonStringKey {
         location: String,
@@ -78,7 +78,7 @@ impl ParseError {
         match self {
             ParseError::Syntax { pos, .. }
             | ParseError::DuplicateKey { pos, .. }
-            | ParseError::UnknownAnchor { pos }
+            | ParseError::UnknownAnchor { pos, .. }
             | ParseError::NonStringKey { pos, .. }
             | ParseError::BadMerge { pos } => Some(*pos),
         }
@@ -103,6 +103,65 @@ pub fn parse(content: &str) -> Result<Vec<Document>, ParseError> {
             Ok(doc)
         })
         .collect()
+}
+
+/// The scanner's messages in go-yaml's (libyaml's) words, where they differ: people search
+/// for these, and compose users know them.
+const GO_YAML_WORDING: &[(&str, &str)] = &[
+    (
+        "while parsing a flow sequence, expected ',' or ']'",
+        "did not find expected ',' or ']'",
+    ),
+    (
+        "while parsing a flow mapping, did not find expected ',' or '}'",
+        "did not find expected ',' or '}'",
+    ),
+    (
+        "while parsing a block mapping, did not find expected key",
+        "did not find expected key",
+    ),
+    (
+        "while parsing a block collection, did not find expected '-' indicator",
+        "did not find expected '-' indicator",
+    ),
+    (
+        "while parsing a node, did not find expected node content",
+        "did not find expected node content",
+    ),
+    (
+        "tabs disallowed within this context (block indentation)",
+        "found character that cannot start any token",
+    ),
+    (
+        "tabs disallowed in this context",
+        "found character that cannot start any token",
+    ),
+    (
+        "tab cannot be used as indentation",
+        "found character that cannot start any token",
+    ),
+    (
+        "while scanning a plain scalar, found a tab",
+        "found character that cannot start any token",
+    ),
+    ("simple key expect ':'", "could not find expected ':'"),
+    (
+        "while scanning a quoted scalar, found unexpected end of stream",
+        "found unexpected end of stream",
+    ),
+    ("unexpected eof", "found unexpected end of stream"),
+    (
+        "invalid indentation",
+        "mapping values are not allowed in this context",
+    ),
+];
+
+fn go_yaml_wording(message: &str) -> String {
+    GO_YAML_WORDING
+        .iter()
+        .find(|(ours, _)| *ours == message)
+        .map(|(_, theirs)| theirs.to_string())
+        .unwrap_or_else(|| message.to_string())
 }
 
 /// A raw YAML node with aliases already replaced by the anchored node.
@@ -181,12 +240,23 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
     }
 
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| ParseError::Syntax {
-            message: e.info().to_string(),
-            pos: Pos {
+        let (event, span) = event.map_err(|e| {
+            let pos = Pos {
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
-            },
+            };
+            if e.info() == "while parsing node, found unknown anchor" {
+                let name: String = content
+                    .chars()
+                    .skip(e.marker().index() + 1)
+                    .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+                    .collect();
+                return ParseError::UnknownAnchor { name, pos };
+            }
+            ParseError::Syntax {
+                message: go_yaml_wording(e.info()),
+                pos,
+            }
         })?;
         let pos = pos_of(&span);
         match event {
@@ -202,10 +272,10 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
                 in_doc = false;
             }
             Event::Alias(id) => {
-                let node = anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or(ParseError::UnknownAnchor { pos })?;
+                let node = anchors.get(&id).cloned().ok_or(ParseError::UnknownAnchor {
+                    name: String::new(),
+                    pos,
+                })?;
                 attach(&mut stack, &mut current, &mut anchors, node, 0);
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -258,7 +328,11 @@ fn push_path(path: &mut String, segment: &str) -> usize {
 }
 
 /// Resolves tags, merge keys and scalars of a node; `None` when the node is `!reset`.
-fn resolve(node: &Node, path: &mut String, doc: &mut Document) -> Result<Option<Value>, ParseError> {
+fn resolve(
+    node: &Node,
+    path: &mut String,
+    doc: &mut Document,
+) -> Result<Option<Value>, ParseError> {
     match node.tag.as_deref() {
         Some("!reset") => {
             doc.reset_paths.push(path.clone());
@@ -267,7 +341,10 @@ fn resolve(node: &Node, path: &mut String, doc: &mut Document) -> Result<Option<
         Some("!override") => doc.reset_paths.push(path.clone()),
         _ => {}
     }
-    doc.source_map.positions.entry(path.clone()).or_insert(node.pos);
+    doc.source_map
+        .positions
+        .entry(path.clone())
+        .or_insert(node.pos);
     Ok(Some(match &node.kind {
         Kind::Scalar { text, plain } => resolve_scalar(text, *plain, node.tag.as_deref()),
         Kind::Seq(items) => {
@@ -285,7 +362,11 @@ fn resolve(node: &Node, path: &mut String, doc: &mut Document) -> Result<Option<
     }))
 }
 
-fn resolve_map(entries: &[(Node, Node)], path: &mut String, doc: &mut Document) -> Result<Map, ParseError> {
+fn resolve_map(
+    entries: &[(Node, Node)],
+    path: &mut String,
+    doc: &mut Document,
+) -> Result<Map, ParseError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut out = Map::with_capacity(entries.len());
     let mut merges: Vec<&Node> = Vec::new();
@@ -362,7 +443,9 @@ fn go_sharp_v(v: &Value) -> String {
 /// Resolves a scalar the way go-yaml v3 does when decoding into `any`.
 pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
     match tag {
-        Some("!!str") | Some("!!binary") | Some("!!timestamp") => return Value::String(text.into()),
+        Some("!!str") | Some("!!binary") | Some("!!timestamp") => {
+            return Value::String(text.into())
+        }
         Some("!!null") => return Value::Null,
         Some("!!bool") | Some("!!int") | Some("!!float") => {}
         _ if !plain => return Value::String(text.into()),
@@ -373,7 +456,9 @@ pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         _ => {}
     }
@@ -521,10 +606,22 @@ mod tests {
 
     #[test]
     fn reset_and_override_tags_are_recorded() {
-        let docs = parse("services:\n  web:\n    cap_add: !reset []\n    environment: !override {A: b}\n").unwrap();
+        let docs =
+            parse("services:\n  web:\n    cap_add: !reset []\n    environment: !override {A: b}\n")
+                .unwrap();
         let doc = &docs[0];
-        assert_eq!(doc.reset_paths, vec!["services.web.cap_add", "services.web.environment"]);
-        let web = doc.value.as_ref().unwrap().get("services").unwrap().get("web").unwrap();
+        assert_eq!(
+            doc.reset_paths,
+            vec!["services.web.cap_add", "services.web.environment"]
+        );
+        let web = doc
+            .value
+            .as_ref()
+            .unwrap()
+            .get("services")
+            .unwrap()
+            .get("web")
+            .unwrap();
         assert!(web.get("cap_add").is_none());
         assert!(web.get("environment").is_some());
     }
@@ -534,7 +631,7 @@ mod tests {
         let err = parse("services:\n  web:\n    image: a\n    image: b\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "yaml: line 4: mapping key \"image\" already defined at line 3"
+            "line 4: mapping key \"image\" already defined at line 3"
         );
     }
 
@@ -545,6 +642,17 @@ mod tests {
     }
 
     #[test]
+    fn scanner_errors_use_go_yaml_words() {
+        let err = parse("services:\n  a:\n    image: [a, b\n").unwrap_err();
+        assert!(
+            err.to_string().contains("did not find expected ',' or ']'"),
+            "{err}"
+        );
+        let err = parse("services:\n  a: *nope\n").unwrap_err();
+        assert_eq!(err.to_string(), "yaml: unknown anchor 'nope' referenced");
+    }
+
+    #[test]
     fn non_string_keys_are_rejected() {
         let err = parse("services:\n  1: {}\n").unwrap_err();
         assert_eq!(err.to_string(), "non-string key in services: 1");
@@ -552,10 +660,21 @@ mod tests {
 
     #[test]
     fn source_map_points_at_keys() {
-        let doc = parse("services:\n  web:\n    image: a\n    ports:\n      - 80\n").unwrap().remove(0);
-        assert_eq!(doc.source_map.locate("services.web.image"), Some(Pos { line: 3, column: 5 }));
-        assert_eq!(doc.source_map.locate("services.web.ports.0"), Some(Pos { line: 5, column: 9 }));
-        assert_eq!(doc.source_map.locate("services.web.ports.0.target"), Some(Pos { line: 5, column: 9 }));
+        let doc = parse("services:\n  web:\n    image: a\n    ports:\n      - 80\n")
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            doc.source_map.locate("services.web.image"),
+            Some(Pos { line: 3, column: 5 })
+        );
+        assert_eq!(
+            doc.source_map.locate("services.web.ports.0"),
+            Some(Pos { line: 5, column: 9 })
+        );
+        assert_eq!(
+            doc.source_map.locate("services.web.ports.0.target"),
+            Some(Pos { line: 5, column: 9 })
+        );
     }
 
     #[test]

@@ -29,9 +29,8 @@ pub fn has_profile(service: &Value, profiles: &[String]) -> bool {
 pub fn with_profiles(project: &mut Project, profiles: &[String]) {
     let mut all = std::mem::take(project.services_mut());
     all.extend(std::mem::take(&mut project.disabled_services));
-    let (enabled, disabled): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|(_, s)| has_profile(s, profiles));
+    let (enabled, disabled): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|(_, s)| has_profile(s, profiles));
     *project.services_mut() = enabled.into_iter().collect();
     project.disabled_services = disabled.into_iter().collect();
     project.profiles = profiles.to_vec();
@@ -207,9 +206,18 @@ pub fn without_unnecessary_resources(project: &mut Project) {
         if let Some(Value::Map(n)) = service.get("networks") {
             networks.extend(n.keys().cloned());
         }
-        for v in service.get("volumes").and_then(Value::as_seq).into_iter().flatten() {
+        for v in service
+            .get("volumes")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
             if v.get("type").and_then(Value::as_str) == Some("volume") {
-                if let Some(source) = v.get("source").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+                if let Some(source) = v
+                    .get("source")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                {
                     volumes.insert(source.to_string());
                 }
             }
@@ -222,7 +230,12 @@ pub fn without_unnecessary_resources(project: &mut Project) {
                 }
             }
         }
-        for c in service.get("configs").and_then(Value::as_seq).into_iter().flatten() {
+        for c in service
+            .get("configs")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
             if let Some(source) = c.get("source").and_then(Value::as_str) {
                 configs.insert(source.to_string());
             }

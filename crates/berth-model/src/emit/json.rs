@@ -4,37 +4,59 @@
 use super::Out;
 use crate::gofmt::format_json_float;
 
+/// How a JSON encoder is set up: indentation unit (None = compact) and HTML escaping.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonStyle {
+    pub indent: Option<&'static str>,
+    pub escape_html: bool,
+}
+
 /// Prints like Go's `json.MarshalIndent(v, "", "  ")`.
 pub fn write_json_indent(v: &Out) -> String {
-    let mut w = String::with_capacity(4096);
-    write(&mut w, v, Some(0));
-    w
+    write_json(
+        v,
+        JsonStyle {
+            indent: Some("  "),
+            escape_html: true,
+        },
+    )
 }
 
 /// Prints like Go's `json.Marshal(v)`.
 pub fn write_json_compact(v: &Out) -> String {
+    write_json(
+        v,
+        JsonStyle {
+            indent: None,
+            escape_html: true,
+        },
+    )
+}
+
+/// Prints like a Go `json.Encoder` set up as `style` says (without Encode's newline).
+pub fn write_json(v: &Out, style: JsonStyle) -> String {
     let mut w = String::with_capacity(1024);
-    write(&mut w, v, None);
+    write(&mut w, v, style.indent.map(|_| 0), style);
     w
 }
 
-fn newline(w: &mut String, indent: Option<usize>) {
-    if let Some(n) = indent {
+fn newline(w: &mut String, indent: Option<usize>, style: JsonStyle) {
+    if let (Some(n), Some(unit)) = (indent, style.indent) {
         w.push('\n');
         for _ in 0..n {
-            w.push_str("  ");
+            w.push_str(unit);
         }
     }
 }
 
-fn write(w: &mut String, v: &Out, indent: Option<usize>) {
+fn write(w: &mut String, v: &Out, indent: Option<usize>, style: JsonStyle) {
     let inner = indent.map(|n| n + 1);
     match v {
         Out::Null => w.push_str("null"),
         Out::Bool(b) => w.push_str(if *b { "true" } else { "false" }),
         Out::Int(i) => w.push_str(&i.to_string()),
         Out::Float(f, bits) => w.push_str(&format_json_float(*f, *bits)),
-        Out::Str(s) => write_str(w, s),
+        Out::Str(s) => write_escaped(w, s, style.escape_html),
         Out::Seq(items) => {
             if items.is_empty() {
                 w.push_str("[]");
@@ -45,10 +67,10 @@ fn write(w: &mut String, v: &Out, indent: Option<usize>) {
                 if i > 0 {
                     w.push(',');
                 }
-                newline(w, inner);
-                write(w, item, inner);
+                newline(w, inner, style);
+                write(w, item, inner, style);
             }
-            newline(w, indent);
+            newline(w, indent, style);
             w.push(']');
         }
         Out::Map(entries) => {
@@ -61,22 +83,22 @@ fn write(w: &mut String, v: &Out, indent: Option<usize>) {
                 if i > 0 {
                     w.push(',');
                 }
-                newline(w, inner);
-                write_str(w, k);
+                newline(w, inner, style);
+                write_escaped(w, k, style.escape_html);
                 w.push(':');
                 if indent.is_some() {
                     w.push(' ');
                 }
-                write(w, item, inner);
+                write(w, item, inner, style);
             }
-            newline(w, indent);
+            newline(w, indent, style);
             w.push('}');
         }
     }
 }
 
-/// encoding/json string escaping with HTML escaping on (`<`, `>`, `&` as \u003c…).
-pub fn write_str(w: &mut String, s: &str) {
+/// encoding/json string escaping; `<`, `>` and `&` escaped only when `html`.
+fn write_escaped(w: &mut String, s: &str, html: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     w.push('"');
     for c in s.chars() {
@@ -88,6 +110,7 @@ pub fn write_str(w: &mut String, s: &str) {
             '\t' => w.push_str("\\t"),
             '\u{8}' => w.push_str("\\b"),
             '\u{c}' => w.push_str("\\f"),
+            '<' | '>' | '&' if !html => w.push(c),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
                 let v = c as u32;
                 w.push_str("\\u");

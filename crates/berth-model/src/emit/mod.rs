@@ -10,7 +10,7 @@ use crate::shape::{Custom, Field, Kind, Struct, Tag, PROJECT};
 use crate::value::{Map, Value};
 use std::borrow::Cow;
 
-pub use json::{write_json_compact, write_json_indent};
+pub use json::{write_json, write_json_compact, write_json_indent, JsonStyle};
 pub use yaml::write_yaml;
 
 /// A value ready to print: what Go's marshallers see after custom `MarshalYAML`/`MarshalJSON`.
