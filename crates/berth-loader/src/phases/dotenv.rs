@@ -608,4 +608,12 @@ mod tests {
         assert_eq!(parse_raw_env_file_into("A\n", &mut out, &env), Ok(()));
         assert_eq!(out.get("A").map(String::as_str), Some("1"));
     }
+    proptest::proptest! {
+        /// Any mix of the grammar's characters parses or fails, never panics.
+        #[test]
+        fn never_panics(t in "[A=:#'\"\\$ {}\t\n\r0-9a-]{0,32}|export[ =A\n]{0,4}") {
+            let _ = parse(&t);
+            let _ = raw(&t);
+        }
+    }
 }

@@ -636,4 +636,16 @@ mod tests {
     fn quoting() {
         assert_eq!(go_quote("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\x01é\"");
     }
+    proptest::proptest! {
+        /// Any mix of the grammar's characters gives a result or an error, never a panic, and
+        /// text without `$` is returned unchanged.
+        #[test]
+        fn never_panics(t in "[${}:?+\\-a_Zſ1 \n]{0,24}") {
+            let (r, _) = sub(&t);
+            if !t.contains('$') {
+                proptest::prop_assert_eq!(r, Ok(t.clone()));
+            }
+            let _ = extract_variables_from_str(&t);
+        }
+    }
 }
