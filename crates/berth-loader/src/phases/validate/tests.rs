@@ -688,3 +688,73 @@ fn patterns_match_like_go_regexp() {
     assert!(Pattern::PullPolicy.is_match("every_1h30m"));
     assert!(!Pattern::PullPolicy.is_match("sometimes"));
 }
+
+#[test]
+fn more_reference_messages() {
+    let cases = [
+        // A property's type error comes before the additionalProperties error of its parent.
+        (
+            r#"{"services": {"s": {"foo": 1, "image": 5}}}"#,
+            "services.s.image must be a string",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "networks": {"n": 5}}}}"#,
+            "services.s.networks.n must be a mapping",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "depends_on": {"t": 5}}}}"#,
+            "services.s.depends_on.t must be a mapping",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "deploy": {"resources": {"limits": {"cpus": [1]}}}}}}"#,
+            "services.s.deploy.resources.limits.cpus must be a number or string",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "labels": {"x-a": [1]}}}}"#,
+            "services.s.labels.x-a must be a boolean, null, number or string",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "develop": {"watch": [{"path": 1}]}}}}"#,
+            "services.s.develop.watch.0.path must be a string",
+        ),
+        (
+            r#"{"models": {"m": {"model": "a", "context_size": "5"}}}"#,
+            "models.m.context_size must be a integer",
+        ),
+        (
+            r#"{"services": {"a": {"image": "x", "foo": 1}, "b": {"image": "x", "healthcheck": {"bar": 1}}}}"#,
+            "services.b.healthcheck additional properties 'bar' not allowed",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "gpus": ["all"]}}}"#,
+            "services.s.gpus.0 must be a mapping",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "healthcheck": null}}}"#,
+            "services.s.healthcheck must be a mapping",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "build": null}}}"#,
+            "services.s.build must be a string",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "cap_add": "ALL"}}}"#,
+            "services.s.cap_add must be a array",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "volumes": [5]}}}"#,
+            "services.s.volumes.0 must be a string",
+        ),
+        (
+            r#"{"x-a": 1, "services": {"s": {"image": "x", "privileged": 5}}}"#,
+            "services.s.privileged must be a boolean or string",
+        ),
+        (
+            r#"{"services": {"s": {"image": "x", "ulimits": {"nofile": {}}}}}"#,
+            "services.s.ulimits.nofile must be a integer or string",
+        ),
+    ];
+    for (json, expected) in cases {
+        assert_eq!(error(&v(json)), expected, "for {json}");
+    }
+}
