@@ -343,7 +343,11 @@ fn compare(fx: &Fixture, reference: &Outcome, berth: &Outcome) -> Vec<String> {
     if !same_stdout {
         problems.push(format!(
             "stdout differs{} (- reference, + berth):\n{}",
-            if fx.unordered { " as a sorted set of lines" } else { "" },
+            if fx.unordered {
+                " as a sorted set of lines"
+            } else {
+                ""
+            },
             diff(&reference.stdout, &berth.stdout)
         ));
     }
