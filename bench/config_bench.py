@@ -44,14 +44,20 @@ def generate(n: int) -> str:
 
 
 def measure(cmd, cwd):
-    """Wall seconds and peak RSS (KiB) of one run."""
+    """Wall seconds and peak RSS (KiB) of one run.
+
+    The peak is read through GNU time: a child forked from this Python process would report
+    Python's own resident size until it execs."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    if done.returncode != 0:
         sys.exit(f"{cmd} failed in {cwd}")
-    return wall, usage.ru_maxrss
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name] + cmd, cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        peak = int(out.read().strip().splitlines()[-1])
+    return wall, peak
 
 
 def main():

@@ -98,7 +98,7 @@ impl Loader<'_> {
         included: &[String],
         tracker: &mut extends::CycleTracker,
     ) -> Result<Value, LoadError> {
-        let documents = parse::parse(&file.content).map_err(|source| LoadError::Parse {
+        let documents = file.documents().clone().map_err(|source| LoadError::Parse {
             file: file.filename.clone(),
             source,
         })?;
@@ -256,7 +256,7 @@ pub(crate) fn project_name(
         // docker compose first reads every file for a `name` (cli `prepare`); what fails to
         // decode there is reported as is.
         for file in &details.files {
-            match parse::parse(&file.content) {
+            match file.documents() {
                 // Only syntax errors fail that decode; duplicate or odd keys are caught later.
                 Err(
                     source @ (parse::ParseError::Syntax { .. }
@@ -264,7 +264,7 @@ pub(crate) fn project_name(
                 ) => {
                     return Err(LoadError::NameLookupParse {
                         file: file.filename.clone(),
-                        source,
+                        source: source.clone(),
                     })
                 }
                 Err(_) => {}
@@ -299,7 +299,7 @@ pub(crate) fn project_name(
     let mut named_in_yaml = false;
     for file in &details.files {
         // A file that does not parse is reported by the pipeline, not here.
-        let Ok(documents) = parse::parse(&file.content) else {
+        let Ok(documents) = file.documents() else {
             break;
         };
         for doc in documents {

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use crate::error::LoadError;
 use crate::options::{env_names, ProjectOptions};
 use crate::phases::dotenv;
+use crate::phases::parse::{Document, ParseError};
 use crate::Diagnostics;
 
 /// Compose file names looked for, in order of preference.
@@ -32,6 +33,23 @@ pub struct ConfigFile {
     /// Absolute path, or `-` for standard input.
     pub filename: String,
     pub content: String,
+    /// The content parsed, once: the project-name lookup and the pipeline both read it.
+    pub documents: std::sync::OnceLock<Result<Vec<Document>, ParseError>>,
+}
+
+impl ConfigFile {
+    pub fn new(filename: String, content: String) -> Self {
+        ConfigFile {
+            filename,
+            content,
+            documents: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The file's YAML documents, parsed on first use.
+    pub fn documents(&self) -> &Result<Vec<Document>, ParseError> {
+        self.documents.get_or_init(|| crate::phases::parse::parse(&self.content))
+    }
 }
 
 /// Everything the pipeline needs to start.
@@ -272,10 +290,7 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
     let mut config_files = Vec::with_capacity(files.len());
     for f in &files {
         if f == "-" {
-            config_files.push(ConfigFile {
-                filename: "-".into(),
-                content: opts.stdin.clone().unwrap_or_default(),
-            });
+            config_files.push(ConfigFile::new("-".into(), opts.stdin.clone().unwrap_or_default()));
             continue;
         }
         let path = absolute(&opts.cwd, f);
@@ -283,10 +298,7 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
             path: path.clone(),
             message: io_message(&e),
         })?;
-        config_files.push(ConfigFile {
-            filename: path,
-            content,
-        });
+        config_files.push(ConfigFile::new(path, content));
     }
     Ok(ConfigDetails {
         working_dir: wd,

@@ -3,7 +3,7 @@
 //! device request counts). Input: the merged canonical dict; runs before `paths`.
 
 use super::canonical::golang::type_name;
-use super::canonical::tree::{find_rule, Path, LIST_ITEM};
+use super::canonical::tree::{find_rule, rules_below, Path, LIST_ITEM};
 use berth_model::{Map, Value};
 
 /// Why defaults could not be set (compose-go's wording).
@@ -37,6 +37,9 @@ pub fn set_default_values(dict: Value) -> Result<Value, DefaultsError> {
 fn set_defaults(data: Value, p: &Path) -> Result<Value, DefaultsError> {
     if let Some(rule) = find_rule(DEFAULTS, p) {
         return rule(data, p);
+    }
+    if !rules_below(DEFAULTS, p) {
+        return Ok(data);
     }
     Ok(match data {
         Value::Map(m) => Value::Map(

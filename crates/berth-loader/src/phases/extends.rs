@@ -171,10 +171,7 @@ fn base_services_from_file(
         resource_dir: parent(&local),
         ..loader.options.clone()
     };
-    let file = ConfigFile {
-        filename: local.clone(),
-        content,
-    };
+    let file = ConfigFile::new(local.clone(), content);
     let mut sub = Loader {
         options,
         environment: loader.environment,
@@ -182,9 +179,10 @@ fn base_services_from_file(
         sources: &mut *loader.sources,
     };
     let mut tracker = CycleTracker::default();
-    let resets = crate::phases::parse::parse(&file.content)
-        .map(|docs| docs.into_iter().flat_map(|d| d.reset_paths).collect())
-        .unwrap_or_default();
+    let resets = match file.documents() {
+        Ok(docs) => docs.iter().flat_map(|d| d.reset_paths.clone()).collect(),
+        Err(_) => Vec::new(),
+    };
     let mut source = sub.load_yaml_file(
         &file,
         &rel_working_dir,

@@ -148,10 +148,7 @@ pub(crate) fn apply_include(
                 path: f.clone(),
                 message: io_message(&e),
             })?;
-            configs.push(ConfigFile {
-                filename: f.clone(),
-                content,
-            });
+            configs.push(ConfigFile::new(f.clone(), content));
         }
         let options = PhaseOptions {
             resolve_paths: true,

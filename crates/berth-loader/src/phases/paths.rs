@@ -7,7 +7,7 @@
 //! to resolve symbolic links as compose-go does.
 
 use super::canonical::golang::{join, type_name};
-use super::canonical::tree::{find_rule, Path, LIST_ITEM};
+use super::canonical::tree::{find_rule, rules_below, Path, LIST_ITEM};
 use crate::Diagnostics;
 use berth_model::Value;
 
@@ -122,6 +122,9 @@ impl Resolve<'_> {
     fn walk(&mut self, value: &mut Value, p: &Path) -> Result<(), PathsError> {
         if let Some(resolver) = find_rule(RESOLVERS, p) {
             return self.apply(*resolver, value, p);
+        }
+        if !rules_below(RESOLVERS, p) {
+            return Ok(());
         }
         match value {
             Value::Map(m) => {

@@ -14,7 +14,7 @@ pub mod volume;
 use crate::Diagnostics;
 use berth_model::{Map, Value};
 use golang::type_name;
-use tree::{find_rule, Path, LIST_ITEM};
+use tree::{find_rule, rules_below, Path, LIST_ITEM};
 
 /// Why the canonical transform refused the model (compose-go's wording).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -123,6 +123,9 @@ pub fn canonical_with(
 fn transform(data: Value, p: &Path, ctx: &mut Ctx) -> Result<Value> {
     if let Some(transformer) = find_rule(TRANSFORMERS, p) {
         return transformer(data, p, ctx);
+    }
+    if !rules_below(TRANSFORMERS, p) {
+        return Ok(data);
     }
     match data {
         Value::Map(m) => transform_mapping(m, p, ctx).map(Value::Map),

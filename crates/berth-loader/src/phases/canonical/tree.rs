@@ -26,12 +26,27 @@ impl Path {
     /// Whether the path matches a dotted pattern where `*` stands for any one part
     /// (including a sequence item), with the same number of parts.
     pub fn matches(&self, pattern: &str) -> bool {
-        let pattern_parts: Vec<&str> = pattern.split('.').collect();
-        pattern_parts.len() == self.0.len()
-            && pattern_parts
-                .iter()
-                .zip(&self.0)
-                .all(|(pat, part)| *pat == "*" || pat == part)
+        let mut parts = self.0.iter();
+        for pat in pattern.split('.') {
+            match parts.next() {
+                Some(part) if pat == "*" || pat == part => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_none()
+    }
+
+    /// Whether `pattern` is longer than this path and matches it on this path's parts, so
+    /// that a rule keyed by it may apply somewhere below this path.
+    pub fn leads_to(&self, pattern: &str) -> bool {
+        let mut pats = pattern.split('.');
+        for part in &self.0 {
+            match pats.next() {
+                Some(pat) if pat == "*" || pat == part => {}
+                _ => return false,
+            }
+        }
+        pats.next().is_some()
     }
 }
 
@@ -47,6 +62,11 @@ pub fn find_rule<'t, T>(table: &'t [(&'static str, T)], path: &Path) -> Option<&
         .iter()
         .find(|(pattern, _)| path.matches(pattern))
         .map(|(_, rule)| rule)
+}
+
+/// Whether any rule of the table may apply below `path`: walks skip subtrees where none can.
+pub fn rules_below<T>(table: &[(&'static str, T)], path: &Path) -> bool {
+    table.iter().any(|(pattern, _)| path.leads_to(pattern))
 }
 
 /// Patterns of a table that could match the same path (same length, and every part equal or
@@ -83,6 +103,14 @@ mod tests {
         assert!(p.matches("services.*.volumes.*"));
         assert!(!p.matches("services.*.volumes"));
         assert_eq!(p.to_string(), "services.web.volumes.[]");
+    }
+
+    #[test]
+    fn leads_to_only_longer_matching_patterns() {
+        let p = Path::root().next("services").next("web");
+        assert!(p.leads_to("services.*.volumes"));
+        assert!(!p.leads_to("services.*"));
+        assert!(!p.leads_to("networks.*.ipam"));
     }
 
     #[test]
