@@ -98,10 +98,13 @@ impl Loader<'_> {
         included: &[String],
         tracker: &mut extends::CycleTracker,
     ) -> Result<Value, LoadError> {
-        let documents = file.documents().clone().map_err(|source| LoadError::Parse {
-            file: file.filename.clone(),
-            source,
-        })?;
+        let documents = file
+            .documents()
+            .clone()
+            .map_err(|source| LoadError::Parse {
+                file: file.filename.clone(),
+                source,
+            })?;
         for Document {
             value,
             reset_paths,

@@ -48,7 +48,8 @@ impl ConfigFile {
 
     /// The file's YAML documents, parsed on first use.
     pub fn documents(&self) -> &Result<Vec<Document>, ParseError> {
-        self.documents.get_or_init(|| crate::phases::parse::parse(&self.content))
+        self.documents
+            .get_or_init(|| crate::phases::parse::parse(&self.content))
     }
 }
 
@@ -290,7 +291,10 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
     let mut config_files = Vec::with_capacity(files.len());
     for f in &files {
         if f == "-" {
-            config_files.push(ConfigFile::new("-".into(), opts.stdin.clone().unwrap_or_default()));
+            config_files.push(ConfigFile::new(
+                "-".into(),
+                opts.stdin.clone().unwrap_or_default(),
+            ));
             continue;
         }
         let path = absolute(&opts.cwd, f);

@@ -478,6 +478,9 @@ fn is_empty(v: &Value) -> bool {
 
 fn omit_empty_at(data: Value, p: &Path) -> Value {
     let must_omit = OMIT_EMPTY.iter().any(|pattern| p.matches(pattern));
+    if !must_omit && !OMIT_EMPTY.iter().any(|pattern| p.leads_to(pattern)) {
+        return data;
+    }
     match data {
         Value::Map(m) => Value::Map(
             m.into_iter()

@@ -53,6 +53,19 @@ impl YamlPath {
         }
         parts.next().is_none()
     }
+
+    /// Whether `pattern` is longer than this path and matches it on this path's segments.
+    pub fn leads_to(&self, pattern: &str) -> bool {
+        let mut parts = pattern.split('.');
+        for segment in &self.0 {
+            match parts.next() {
+                Some("*") => {}
+                Some(part) if part == segment => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_some()
+    }
 }
 
 impl fmt::Display for YamlPath {

@@ -2,7 +2,7 @@
 //! whose entries have an identity keep one entry per identity, as compose-go's
 //! `EnforceUnicity` does. The later entry wins and takes the place of the first one.
 
-use berth_model::value::{Map, Value};
+use berth_model::value::Value;
 use indexmap::IndexMap;
 
 use super::error::MergeError;
@@ -77,13 +77,19 @@ pub fn unique_rule(path: &YamlPath) -> Option<Indexer> {
 
 fn unique_at(value: Value, path: &YamlPath) -> Result<Value, MergeError> {
     match value {
-        Value::Map(map) => {
-            let mut out = Map::with_capacity(map.len());
-            for (key, entry) in map {
-                let entry = unique_at(entry, &path.child(&key))?;
-                out.insert(key, entry);
+        Value::Map(mut map) => {
+            // Only subtrees some rule reaches are walked.
+            if !UNIQUE_RULES
+                .iter()
+                .any(|(pattern, _)| path.leads_to(pattern))
+            {
+                return Ok(Value::Map(map));
             }
-            Ok(Value::Map(out))
+            for (key, entry) in map.iter_mut() {
+                let taken = std::mem::replace(entry, Value::Null);
+                *entry = unique_at(taken, &path.child(key))?;
+            }
+            Ok(Value::Map(map))
         }
         // Like compose-go, sequences are not entered: only the listed ones are rewritten.
         Value::Seq(items) => match unique_rule(path) {
