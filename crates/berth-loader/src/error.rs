@@ -115,7 +115,19 @@ impl LoadError {
     pub fn yaml_path(&self) -> Option<String> {
         match self {
             LoadError::Invalid { path, .. } => path.clone(),
-            LoadError::Schema { source, .. } => Some(source.path.clone()),
+            LoadError::Schema { source, .. } => Some(match &source.kind {
+                // Point at the first key that is not allowed, not at its parent.
+                phases::validate::SchemaErrorKind::AdditionalProperties { names }
+                    if !names.is_empty() =>
+                {
+                    if source.path.is_empty() {
+                        names[0].clone()
+                    } else {
+                        format!("{}.{}", source.path, names[0])
+                    }
+                }
+                _ => source.path.clone(),
+            }),
             LoadError::Interpolate { source, .. } => match source {
                 phases::interpolate::InterpolateError::InvalidFormat { path, .. }
                 | phases::interpolate::InterpolateError::Template { path, .. }

@@ -63,7 +63,7 @@ pub fn resolve_env_files(
     diags: &mut Diagnostics,
 ) -> Result<(), LoadError> {
     let project_env = project.environment.clone();
-    for service in project.services_mut().values_mut() {
+    for (name, service) in project.services_mut().iter_mut() {
         let Some(map) = service.as_map_mut() else {
             continue;
         };
@@ -98,9 +98,12 @@ pub fn resolve_env_files(
             };
             let Some(content) = read(path)? else {
                 if required {
-                    return Err(LoadError::invalid(format!(
-                        "env file {path} not found: stat {path}: no such file or directory"
-                    )));
+                    return Err(LoadError::Invalid {
+                        message: format!(
+                            "env file {path} not found: stat {path}: no such file or directory"
+                        ),
+                        path: Some(format!("services.{name}.env_file")),
+                    });
                 }
                 continue;
             };
@@ -140,7 +143,7 @@ pub fn resolve_label_files(
     discard: bool,
     diags: &mut Diagnostics,
 ) -> Result<(), LoadError> {
-    for service in project.services_mut().values_mut() {
+    for (name, service) in project.services_mut().iter_mut() {
         let Some(map) = service.as_map_mut() else {
             continue;
         };
@@ -156,9 +159,12 @@ pub fn resolve_label_files(
         let mut labels: IndexMap<String, String> = IndexMap::new();
         for path in &files {
             let Some(content) = read(path)? else {
-                return Err(LoadError::invalid(format!(
-                    "label file {path} not found: stat {path}: no such file or directory"
-                )));
+                return Err(LoadError::Invalid {
+                    message: format!(
+                        "label file {path} not found: stat {path}: no such file or directory"
+                    ),
+                    path: Some(format!("services.{name}.label_file")),
+                });
             };
             let mut vars = IndexMap::new();
             let known = labels.clone();

@@ -113,9 +113,12 @@ fn resolve_service(
         }
         None => {
             if !services.contains_key(&reference) {
-                return Err(LoadError::invalid(format!(
-                    "cannot extend service {name:?} in {filename}: service {reference:?} not found"
-                )));
+                return Err(LoadError::Invalid {
+                    message: format!(
+                        "cannot extend service {name:?} in {filename}: service {reference:?} not found"
+                    ),
+                    path: Some(format!("services.{name}.extends")),
+                });
             }
             let tracker = tracker.add(filename, name)?;
             resolve_service(loader, &reference, services, filename, &[], &tracker)?
