@@ -3,7 +3,7 @@
 //! device request counts). Input: the merged canonical dict; runs before `paths`.
 
 use super::canonical::golang::type_name;
-use super::canonical::tree::{find_rule, rules_below, Path, LIST_ITEM};
+use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
 use berth_model::{Map, Value};
 
 /// Why defaults could not be set (compose-go's wording).
@@ -35,10 +35,12 @@ pub fn set_default_values(dict: Value) -> Result<Value, DefaultsError> {
 }
 
 fn set_defaults(data: Value, p: &Path) -> Result<Value, DefaultsError> {
-    if let Some(rule) = find_rule(DEFAULTS, p) {
+    static TREE: std::sync::LazyLock<RuleTree<Rule>> =
+        std::sync::LazyLock::new(|| RuleTree::new(DEFAULTS));
+    if let Some(rule) = TREE.at(p) {
         return rule(data, p);
     }
-    if !rules_below(DEFAULTS, p) {
+    if !TREE.below(p) {
         return Ok(data);
     }
     Ok(match data {

@@ -7,7 +7,7 @@
 //! to resolve symbolic links as compose-go does.
 
 use super::canonical::golang::{join, type_name};
-use super::canonical::tree::{find_rule, rules_below, Path, LIST_ITEM};
+use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
 use crate::Diagnostics;
 use berth_model::Value;
 
@@ -120,10 +120,12 @@ pub fn resolve_relative_paths_with(
 
 impl Resolve<'_> {
     fn walk(&mut self, value: &mut Value, p: &Path) -> Result<(), PathsError> {
-        if let Some(resolver) = find_rule(RESOLVERS, p) {
+        static TREE: std::sync::LazyLock<RuleTree<Resolver>> =
+            std::sync::LazyLock::new(|| RuleTree::new(RESOLVERS));
+        if let Some(resolver) = TREE.at(p) {
             return self.apply(*resolver, value, p);
         }
-        if !rules_below(RESOLVERS, p) {
+        if !TREE.below(p) {
             return Ok(());
         }
         match value {

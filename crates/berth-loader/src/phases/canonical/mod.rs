@@ -14,7 +14,7 @@ pub mod volume;
 use crate::Diagnostics;
 use berth_model::{Map, Value};
 use golang::type_name;
-use tree::{find_rule, rules_below, Path, LIST_ITEM};
+use tree::{Path, RuleTree, LIST_ITEM};
 
 /// Why the canonical transform refused the model (compose-go's wording).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -121,10 +121,12 @@ pub fn canonical_with(
 }
 
 fn transform(data: Value, p: &Path, ctx: &mut Ctx) -> Result<Value> {
-    if let Some(transformer) = find_rule(TRANSFORMERS, p) {
+    static TREE: std::sync::LazyLock<RuleTree<Transformer>> =
+        std::sync::LazyLock::new(|| RuleTree::new(TRANSFORMERS));
+    if let Some(transformer) = TREE.at(p) {
         return transformer(data, p, ctx);
     }
-    if !rules_below(TRANSFORMERS, p) {
+    if !TREE.below(p) {
         return Ok(data);
     }
     match data {

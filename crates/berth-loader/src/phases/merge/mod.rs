@@ -99,10 +99,9 @@ pub fn merge_services(base: Value, over: Value) -> Result<Value, MergeError> {
 
 /// The rule for a path, if any.
 pub fn merge_rule(path: &YamlPath) -> Option<Strategy> {
-    MERGE_RULES
-        .iter()
-        .find(|(pattern, _)| path.matches(pattern))
-        .map(|(_, strategy)| *strategy)
+    static TREE: std::sync::LazyLock<crate::phases::canonical::tree::RuleTree<Strategy>> =
+        std::sync::LazyLock::new(|| crate::phases::canonical::tree::RuleTree::new(MERGE_RULES));
+    TREE.find(path.segments()).copied()
 }
 
 fn merge_at(base: Value, over: Value, path: &YamlPath) -> Result<Value, MergeError> {

@@ -54,17 +54,9 @@ impl YamlPath {
         parts.next().is_none()
     }
 
-    /// Whether `pattern` is longer than this path and matches it on this path's segments.
-    pub fn leads_to(&self, pattern: &str) -> bool {
-        let mut parts = pattern.split('.');
-        for segment in &self.0 {
-            match parts.next() {
-                Some("*") => {}
-                Some(part) if part == segment => {}
-                _ => return false,
-            }
-        }
-        parts.next().is_some()
+    /// The segments, for rule lookups.
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
     }
 }
 

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use super::error::MergeError;
 use super::path::{go_d, go_s, go_type_name, YamlPath};
+use crate::phases::canonical::tree::RuleTree;
 
 /// How the identity of a sequence entry is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,20 +70,17 @@ pub fn enforce_unicity(dict: Value) -> Result<Value, MergeError> {
 
 /// The unicity rule for a path, if any.
 pub fn unique_rule(path: &YamlPath) -> Option<Indexer> {
-    UNIQUE_RULES
-        .iter()
-        .find(|(pattern, _)| path.matches(pattern))
-        .map(|(_, indexer)| *indexer)
+    TREE.find(path.segments()).copied()
 }
+
+static TREE: std::sync::LazyLock<RuleTree<Indexer>> =
+    std::sync::LazyLock::new(|| RuleTree::new(UNIQUE_RULES));
 
 fn unique_at(value: Value, path: &YamlPath) -> Result<Value, MergeError> {
     match value {
         Value::Map(mut map) => {
             // Only subtrees some rule reaches are walked.
-            if !UNIQUE_RULES
-                .iter()
-                .any(|(pattern, _)| path.leads_to(pattern))
-            {
+            if !TREE.leads_below(path.segments()) {
                 return Ok(Value::Map(map));
             }
             for (key, entry) in map.iter_mut() {
