@@ -28,6 +28,9 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -q -- -D warnings
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

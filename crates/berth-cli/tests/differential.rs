@@ -43,6 +43,9 @@
 //!
 //! Nothing is written into the repository: `HOME` and `$OUT` files live in a temporary dir.
 
+// The harness is configured by its own environment (BERTH_REFERENCE, BERTH_FIXTURE, …).
+#![allow(clippy::disallowed_methods)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -28,7 +28,7 @@ pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// A failed load: the error and, when known, where in which file it is.
 #[derive(Debug)]
 pub struct LoadFailure {
-    pub error: LoadError,
+    pub error: Box<LoadError>,
     pub location: Option<Location>,
 }
 
@@ -40,7 +40,10 @@ impl std::fmt::Display for LoadFailure {
 
 fn locate(error: LoadError, sources: &Sources) -> LoadFailure {
     let location = error.location(sources);
-    LoadFailure { error, location }
+    LoadFailure {
+        error: Box::new(error),
+        location,
+    }
 }
 
 /// What a command needs loaded, and how.

@@ -31,7 +31,7 @@ fn non_zero(v: Option<&Value>) -> Option<f64> {
     as_f64(v).filter(|f| *f != 0.0)
 }
 
-fn str_list<'a>(v: Option<&'a Value>) -> impl Iterator<Item = &'a Value> {
+fn str_list(v: Option<&Value>) -> impl Iterator<Item = &Value> {
     v.and_then(Value::as_seq).into_iter().flatten()
 }
 
