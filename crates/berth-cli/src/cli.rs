@@ -47,7 +47,7 @@ pub struct GlobalFlags {
     #[arg(long = "profile", value_name = "stringArray", action = ArgAction::Append)]
     pub profile: Vec<String>,
     /// Control max parallelism, -1 for unlimited
-    #[arg(long = "parallel", value_name = "int", default_value_t = -1, allow_negative_numbers = true)]
+    #[arg(long = "parallel", value_name = "int", default_value_t = -1, allow_negative_numbers = true, value_parser = parse_go_int)]
     pub parallel: i64,
     /// Control when to print ANSI control characters ("never"|"always"|"auto")
     #[arg(long = "ansi", value_name = "string", default_value = "auto")]
@@ -108,6 +108,12 @@ pub fn parse_go_bool(s: &str) -> Result<bool, String> {
         .ok_or_else(|| format!("strconv.ParseBool: parsing {s:?}: invalid syntax"))
 }
 
+/// Go's `strconv.ParseInt(s, 0, 64)` wording for flag values.
+pub fn parse_go_int(s: &str) -> Result<i64, String> {
+    s.parse()
+        .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: invalid syntax"))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse, resolve and render compose file in canonical format
@@ -126,6 +132,13 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
     if cli.global.version {
         return commands::version::run(&Default::default());
     }
+    if cli.global.no_ansi {
+        output::error("option '--no-ansi' is DEPRECATED ! Please use '--ansi' instead.");
+    }
+    if let Err(message) = check_output_modes(&cli.global, settings) {
+        output::error(&message);
+        return 1;
+    }
     match &cli.command {
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
@@ -134,6 +147,54 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
             output::data(&format!("{}\n", Cli::command().render_help()));
             0
         }
+    }
+}
+
+/// A flag as cobra names it in errors: `-q, --quiet` when it has a shorthand.
+fn cobra_flag_name(used: &str) -> String {
+    use clap::CommandFactory;
+    let long = used.trim_start_matches('-');
+    let cli = Cli::command();
+    let args = cli
+        .get_arguments()
+        .chain(cli.get_subcommands().flat_map(|c| c.get_arguments()));
+    for arg in args {
+        let matches = arg.get_long() == Some(long)
+            || (used.len() == 2 && arg.get_short().map(String::from).as_deref() == Some(long));
+        if let (true, Some(l)) = (matches, arg.get_long()) {
+            return match arg.get_short() {
+                Some(short) => format!("-{short}, --{l}"),
+                None => format!("--{l}"),
+            };
+        }
+    }
+    used.to_string()
+}
+
+/// `--progress` and `--ansi` (or their variables) must name known modes that agree.
+fn check_output_modes(global: &GlobalFlags, settings: &Settings) -> Result<(), String> {
+    let ansi = if global.no_ansi || settings.var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        "never".to_string()
+    } else if global.ansi != "auto" {
+        global.ansi.clone()
+    } else {
+        settings.var("COMPOSE_ANSI").unwrap_or("auto").to_string()
+    };
+    let progress = global
+        .progress
+        .clone()
+        .or_else(|| settings.var("COMPOSE_PROGRESS").map(str::to_string))
+        .unwrap_or_default();
+    match progress.as_str() {
+        "" | "auto" | "tty" | "plain" | "json" | "quiet" | "none" => {}
+        other => return Err(format!("unsupported --progress value {other:?}")),
+    }
+    match (progress.as_str(), ansi.as_str()) {
+        ("tty", "never") => Err("can't use --progress tty while ANSI support is disabled".into()),
+        ("plain", "always") => {
+            Err("can't use --progress plain while ANSI support is forced".into())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -176,6 +237,26 @@ fn report_usage_error(err: clap::Error) -> u8 {
                     flag.trim_start_matches('-').chars().next().unwrap_or(' ')
                 ));
             }
+            1
+        }
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            // cobra's wording: invalid argument "x" for "--parallel" flag: <reason>
+            let flag = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(s)) => {
+                    cobra_flag_name(s.split([' ', '[', '=']).next().unwrap_or(""))
+                }
+                _ => String::new(),
+            };
+            let value = match err.get(ContextKind::InvalidValue) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            let reason = std::error::Error::source(&err)
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "invalid value".into());
+            output::error(&format!(
+                "invalid argument {value:?} for {flag:?} flag: {reason}"
+            ));
             1
         }
         _ => {

@@ -285,28 +285,37 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         output::error(&format!("unsupported format {format:?}"));
         return 1;
     }
+    if on(args.resolve_image_digests) || on(args.lock_image_digests) {
+        // compose asks the registry, through the engine, for each image's digest.
+        let project = project_or_fail!(with_services);
+        report(settings, &diags);
+        let first = project
+            .services()
+            .values()
+            .find_map(|s| s.get("image").and_then(Value::as_str))
+            .unwrap_or("");
+        output::error(&format!(
+            "failed to resolve digest for {}: berth does not resolve image digests yet (it needs the engine's distribution API)",
+            normalized_reference(first)
+        ));
+        return 1;
+    }
     let content = if on(args.no_interpolate) {
-        let (mut model, _) = match berth_loader::load_model(&options, &switches, &mut diags) {
+        let (model, _) = match berth_loader::load_model(&options, &switches, &mut diags) {
             Ok(m) => m,
             Err(f) => return fail(settings, &diags, f),
         };
-        if on(args.lock_image_digests) {
-            keep_only_images(&mut model);
-        }
         if format == "json" {
             emit::to_json_generic(&model)
         } else {
             emit::to_yaml_generic(&model)
         }
     } else {
-        let mut project = project_or_fail!(LoadRequest {
+        let project = project_or_fail!(LoadRequest {
             switches: switches.clone(),
             services: args.service_names.clone(),
             resolve_environment: true,
         });
-        if on(args.lock_image_digests) {
-            keep_only_images(&mut project.model);
-        }
         let rendered = if format == "json" {
             emit::to_json(&project.model)
         } else {
@@ -334,19 +343,26 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     0
 }
 
-/// `--lock-image-digests`: only `services.*.image` is kept.
-fn keep_only_images(model: &mut Value) {
-    let Some(map) = model.as_map_mut() else {
-        return;
+/// An image reference in its full form (`busybox` → `docker.io/library/busybox:latest`).
+fn normalized_reference(image: &str) -> String {
+    let (name, tag) = match image.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, t),
+        _ => (image, "latest"),
     };
-    map.retain(|k, _| k == "services" || k == "name");
-    if let Some(Value::Map(services)) = map.get_mut("services") {
-        for service in services.values_mut() {
-            if let Some(s) = service.as_map_mut() {
-                s.retain(|k, _| k == "image");
-            }
-        }
+    let first = name.split('/').next().unwrap_or("");
+    let domain_given =
+        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let full = if domain_given {
+        name.to_string()
+    } else if name.contains('/') {
+        format!("docker.io/{name}")
+    } else {
+        format!("docker.io/library/{name}")
+    };
+    if image.contains('@') {
+        return full;
     }
+    format!("{full}:{tag}")
 }
 
 fn print_hashes(settings: &Settings, project: &Project, selection: &str) -> u8 {
