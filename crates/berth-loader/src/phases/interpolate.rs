@@ -6,8 +6,9 @@
 use std::fmt;
 use std::num::IntErrorKind;
 
-use crate::phases::template::{self, go_quote, TemplateError};
+use crate::phases::template::{self, TemplateError};
 use crate::{Diagnostics, Lookup};
+use berth_model::golang;
 use berth_model::value::Value;
 
 /// Why a file could not be interpolated. Display is compose's wording.
@@ -40,7 +41,7 @@ pub enum CastError {
     #[error("invalid boolean: {0}")]
     Boolean(String),
     /// `strconv.<func>: parsing "<input>": <reason>`.
-    #[error("strconv.{func}: parsing {}: {reason}", go_quote(.input))]
+    #[error("strconv.{func}: parsing {}: {reason}", golang::quote(.input))]
     Number {
         func: &'static str,
         input: String,
@@ -320,7 +321,7 @@ fn to_bool(s: &str, diags: &mut Diagnostics) -> Result<bool, CastError> {
     if yaml11 {
         diags.warn(format!(
             "{} for boolean is not supported by YAML 1.2, please use `{value}`",
-            go_quote(s)
+            golang::quote(s)
         ));
     }
     Ok(value)

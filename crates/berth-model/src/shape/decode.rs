@@ -8,6 +8,7 @@ use super::{Field, Kind, Struct, PROJECT};
 use crate::gofmt::{
     format_duration, format_float, parse_duration, parse_go_float, ram_in_bytes, shell_split,
 };
+use crate::golang::type_name;
 use crate::value::{Map, Value};
 
 /// A decoding failure, printed as compose prints mapstructure errors.
@@ -36,19 +37,6 @@ pub fn decode(project: &Value) -> Result<Value, DecodeError> {
 /// Binds one service dict (e.g. for hashing a service built outside a project).
 pub fn decode_service(service: &Value) -> Result<Value, DecodeError> {
     decode_struct(service, &super::SERVICE, "").map(Value::Map)
-}
-
-/// Go's `%T` for a generic value, used in the hooks' error messages.
-fn go_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "<nil>",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::Seq(_) => "[]interface {}",
-        Value::Map(_) => "map[string]interface {}",
-    }
 }
 
 /// Go's `fmt.Sprint` of a generic value.
@@ -165,7 +153,7 @@ fn unconvertible(path: &str, expected: &str, v: &Value) -> DecodeError {
         message: format!(
             "expected type '{}', got unconvertible type '{}', value: '{}'",
             expected,
-            go_type(v),
+            type_name(v),
             sprint(v)
         ),
     }
@@ -240,7 +228,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     if matches!(kind, NanoCpus) {
                         return err(
                             path,
-                            format!("unexpected value type {} for cpus", go_type(other)),
+                            format!("unexpected value type {} for cpus", type_name(other)),
                         );
                     }
                     return Err(unconvertible(path, "float32", other));
@@ -282,7 +270,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mode", go_type(other)),
+                    format!("unexpected value type {} for mode", type_name(other)),
                 )
             }
         },
@@ -312,7 +300,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     path,
                     format!(
                         "unexpected value type {} for healthcheck.test",
-                        go_type(other)
+                        type_name(other)
                     ),
                 )
             }
@@ -344,7 +332,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("invalid type {} for string list", go_type(other)),
+                    format!("invalid type {} for string list", type_name(other)),
                 )
             }
         },
@@ -356,7 +344,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("invalid type {} for string list", go_type(other)),
+                    format!("invalid type {} for string list", type_name(other)),
                 )
             }
         },
@@ -387,7 +375,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mapping", go_type(other)),
+                    format!("unexpected value type {} for mapping", type_name(other)),
                 )
             }
         },
@@ -425,7 +413,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mapping", go_type(other)),
+                    format!("unexpected value type {} for mapping", type_name(other)),
                 )
             }
         },
@@ -443,7 +431,12 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     })
                     .collect(),
             ),
-            other => return err(path, format!("invalid type {} for options", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("invalid type {} for options", type_name(other)),
+                )
+            }
         },
         HostsList => Value::Seq(decode_hosts(raw, path)?),
         SshConfig => match raw {
@@ -459,7 +452,12 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     })
                     .collect(),
             ),
-            other => return err(path, format!("invalid ssh config type {}", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("invalid ssh config type {}", type_name(other)),
+                )
+            }
         },
         EnvFiles => {
             let items: Vec<Value> = match raw {
@@ -526,7 +524,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         other => {
                             return err(
                                 &upath,
-                                format!("unexpected value type {} for ulimit", go_type(other)),
+                                format!("unexpected value type {} for ulimit", type_name(other)),
                             )
                         }
                     };
@@ -647,7 +645,7 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
                             path,
                             format!(
                                 "unexpected value type {} for extra_hosts entry",
-                                go_type(raw)
+                                type_name(raw)
                             ),
                         )
                     }
@@ -671,7 +669,7 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
         other => {
             return err(
                 path,
-                format!("unexpected value type {} for extra_hosts", go_type(other)),
+                format!("unexpected value type {} for extra_hosts", type_name(other)),
             )
         }
     }

@@ -1,7 +1,7 @@
 //! Short volume syntax (`[source:]target[:options]`) to a long-form mount map, as compose-go's
 //! `format.ParseVolume`, which knows nothing of the target platform.
 
-use super::golang::clean;
+use berth_model::golang::clean;
 use berth_model::{Map, Value};
 
 /// Why a short volume spec was refused (compose-go's wording).

@@ -12,6 +12,7 @@ mod error;
 mod path;
 mod unicity;
 
+use berth_model::golang;
 use berth_model::value::{Map, Value};
 
 pub use error::MergeError;
@@ -205,9 +206,13 @@ fn into_sequence(value: Value) -> Vec<Value> {
                 match value {
                     Value::Null => seq.push(key),
                     Value::Seq(items) => {
-                        seq.extend(items.iter().map(|v| format!("{key}={}", path::go_v(v))));
+                        seq.extend(
+                            items
+                                .iter()
+                                .map(|v| format!("{key}={}", golang::sprintf_v(v))),
+                        );
                     }
-                    other => seq.push(format!("{key}={}", path::go_v(&other))),
+                    other => seq.push(format!("{key}={}", golang::sprintf_v(&other))),
                 }
             }
             // Byte-wise, as Go's cmp.Compare on strings.
@@ -285,7 +290,7 @@ enum Pool {
 fn merge_ipam_config(base: Value, over: Value, path: &YamlPath) -> Result<Value, MergeError> {
     let unexpected = |v: &Value| MergeError::UnexpectedType {
         path: path.to_string(),
-        go_type: path::go_type_name(v),
+        go_type: golang::type_name(v),
     };
     let Value::Seq(base_items) = base else {
         return Err(unexpected(&base));
