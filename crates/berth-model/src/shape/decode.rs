@@ -693,20 +693,15 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
     fn seq(items: &[&str]) -> Value {
         Value::Seq(items.iter().map(|s| Value::from(*s)).collect())
     }
 
     fn svc(pairs: &[(&str, Value)]) -> Value {
-        map(&[("services", map(&[("s", map(pairs))]))])
+        Value::from_pairs([(
+            "services",
+            Value::from_pairs([("s", Value::from_pairs(pairs.iter().cloned()))]),
+        )])
     }
 
     fn decoded_service(pairs: &[(&str, Value)]) -> Value {

@@ -357,22 +357,7 @@ mod tests {
 
     /// A value from JSON text (test inputs read better that way).
     fn j(text: &str) -> Value {
-        fn conv(v: serde_json::Value) -> Value {
-            match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Bool(b) => Value::Bool(b),
-                serde_json::Value::Number(n) => match n.as_i64() {
-                    Some(i) => Value::Int(i),
-                    None => Value::Float(n.as_f64().unwrap_or_default()),
-                },
-                serde_json::Value::String(s) => Value::String(s),
-                serde_json::Value::Array(a) => Value::Seq(a.into_iter().map(conv).collect()),
-                serde_json::Value::Object(o) => {
-                    Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
-                }
-            }
-        }
-        conv(serde_json::from_str(text).expect("test JSON"))
+        crate::phases::canonical::tests::v(serde_json::from_str(text).expect("test JSON"))
     }
 
     /// Merges two service definitions of service `s` as `-f` files, then enforces unicity.
