@@ -305,6 +305,9 @@ mod tests {
         assert_eq!(sprintf_d(&Value::Int(80)), "80");
         assert_eq!(sprintf_v(&Value::Bool(true)), "true");
         assert_eq!(sprintf_v(&Value::Null), "<nil>");
+        // fmt's %v of a float64 is 'g' with the shortest digits (reference: a label `1000000.0`).
+        assert_eq!(sprintf_v(&Value::Float(1e6)), "1e+06");
+        assert_eq!(sprintf_v(&Value::Float(2e-5)), "2e-05");
         assert_eq!(
             sprintf_v(&Value::Seq(vec![Value::Int(1), Value::from("a")])),
             "[1 a]"

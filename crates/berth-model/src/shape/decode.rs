@@ -5,10 +5,8 @@
 //! (see `Kind`); absent keys are Go zero values / nil pointers.
 
 use super::{Field, Kind, Struct, PROJECT};
-use crate::gofmt::{
-    format_duration, format_float, parse_duration, parse_go_float, ram_in_bytes, shell_split,
-};
-use crate::golang::type_name;
+use crate::gofmt::{format_duration, parse_duration, parse_go_float, ram_in_bytes, shell_split};
+use crate::golang::{sprintf_v as sprint, type_name};
 use crate::value::{Map, Value};
 
 /// A decoding failure, printed as compose prints mapstructure errors.
@@ -37,44 +35,6 @@ pub fn decode(project: &Value) -> Result<Value, DecodeError> {
 /// Binds one service dict (e.g. for hashing a service built outside a project).
 pub fn decode_service(service: &Value) -> Result<Value, DecodeError> {
     decode_struct(service, &super::SERVICE, "").map(Value::Map)
-}
-
-/// Go's `fmt.Sprint` of a generic value.
-fn sprint(v: &Value) -> String {
-    match v {
-        Value::Null => "<nil>".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => sprint_float(*f),
-        Value::String(s) => s.clone(),
-        Value::Seq(items) => {
-            let parts: Vec<String> = items.iter().map(sprint).collect();
-            format!("[{}]", parts.join(" "))
-        }
-        Value::Map(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{}:{}", k, sprint(&m[k.as_str()])))
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-    }
-}
-
-/// `fmt.Sprint(float64)` is `%v`, i.e. 'g' with the shortest precision but switching to
-/// exponent form only at exponent < -4 or >= 21.
-fn sprint_float(f: f64) -> String {
-    if f.is_finite() && f != 0.0 {
-        let exp = f.abs().log10().floor() as i32;
-        if (-4..21).contains(&exp) {
-            // Plain decimal with the shortest digits.
-            let s = format!("{}", f);
-            return s;
-        }
-    }
-    format_float(f, 64)
 }
 
 fn join(path: &str, key: &str) -> String {
