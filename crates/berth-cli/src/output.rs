@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use berth_model::golang;
+
 use crate::settings::Settings;
 
 /// Prints a warning as compose (logrus) does: `WARN[0000] msg` on a terminal, a
@@ -13,7 +15,7 @@ pub fn warn(settings: &Settings, message: &str) {
         format!(
             "time=\"{}\" level=warning msg={}\n",
             rfc3339_now(),
-            go_quote(message)
+            golang::quote(message)
         )
     };
     let _ = std::io::stderr().write_all(line.as_bytes());
@@ -29,23 +31,6 @@ pub fn data(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-}
-
-/// Go's `%q` for the characters compose messages contain.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The current UTC time as RFC 3339, seconds precision (logrus' default timestamp).

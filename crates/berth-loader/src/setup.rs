@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use berth_model::golang::clean;
 use indexmap::IndexMap;
 
 use crate::error::LoadError;
@@ -73,34 +74,6 @@ pub fn absolute(base: &Path, p: &str) -> String {
         base.join(p)
     };
     clean(&joined.to_string_lossy())
-}
-
-/// Go's `filepath.Clean` for Unix paths.
-pub fn clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
 }
 
 fn parent_dir(path: &str) -> String {
@@ -329,14 +302,6 @@ pub fn io_message(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clean_follows_go() {
-        assert_eq!(clean("/a/b/../c/./d/"), "/a/c/d");
-        assert_eq!(clean("a/../../b"), "../b");
-        assert_eq!(clean("/.."), "/");
-        assert_eq!(clean(""), ".");
-    }
 
     #[test]
     fn discovery_walks_up_and_finds_the_override() {

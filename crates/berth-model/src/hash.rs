@@ -53,21 +53,12 @@ pub fn volume_hash(volume: &Value) -> String {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn network_and_volume_hashes_match_compose() {
         // Values printed by the reference (compose facts §3.2).
-        let net = map(&[("name", "invlabels_front".into())]);
+        let net = Value::from_pairs([("name", "invlabels_front".into())]);
         assert!(network_hash(&net).starts_with("0826470a"));
-        let vol = map(&[("name", "invlabels_data".into())]);
+        let vol = Value::from_pairs([("name", "invlabels_data".into())]);
         assert!(volume_hash(&vol).starts_with("a38e163e"));
     }
 }

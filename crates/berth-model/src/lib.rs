@@ -6,6 +6,7 @@
 
 pub mod emit;
 pub mod gofmt;
+pub mod golang;
 pub mod hash;
 pub mod labels;
 pub mod shape;

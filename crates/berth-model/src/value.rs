@@ -22,6 +22,11 @@ pub enum Value {
 }
 
 impl Value {
+    /// A mapping of the given entries, in order (a later duplicate key replaces the value in
+    /// place, as `IndexMap` does).
+    pub fn from_pairs<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -99,6 +104,28 @@ impl Value {
     }
 }
 
+/// JSON as YAML decodes it into `any`: integers that fit `i64` stay integers, other numbers are
+/// floats, objects keep their key order.
+impl From<serde_json::Value> for Value {
+    fn from(j: serde_json::Value) -> Self {
+        match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or_default()),
+            },
+            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::Array(items) => {
+                Value::Seq(items.into_iter().map(Value::from).collect())
+            }
+            serde_json::Value::Object(o) => {
+                Value::Map(o.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+            }
+        }
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_string())
@@ -127,5 +154,28 @@ impl From<Map> for Value {
 impl From<Vec<Value>> for Value {
     fn from(s: Vec<Value>) -> Self {
         Value::Seq(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_json_and_pairs_keep_order_and_integers() {
+        let j = serde_json::json!({"b": 1, "a": [1.5, null, true, "x"]});
+        let want = Value::from_pairs([
+            ("b", Value::Int(1)),
+            (
+                "a",
+                Value::Seq(vec![
+                    Value::Float(1.5),
+                    Value::Null,
+                    true.into(),
+                    "x".into(),
+                ]),
+            ),
+        ]);
+        assert_eq!(Value::from(j), want);
     }
 }

@@ -10,19 +10,7 @@ use pretty_assertions::assert_eq;
 use std::path::Path;
 
 fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(a) => Value::Seq(a.iter().map(from_json).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Map(o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
-        }
-    }
+    Value::from(v.clone())
 }
 
 fn check(dir: &str) {

@@ -2,8 +2,8 @@
 //! `transform.SetDefaultValues` adds (port mode/protocol, build context, secret targets,
 //! device request counts). Input: the merged canonical dict; runs before `paths`.
 
-use super::canonical::golang::type_name;
 use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
+use berth_model::golang::type_name;
 use berth_model::{Map, Value};
 
 /// Why defaults could not be set (compose-go's wording).

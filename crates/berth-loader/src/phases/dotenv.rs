@@ -16,14 +16,15 @@
 
 use indexmap::IndexMap;
 
-use crate::phases::template::{self, go_quote, TemplateError};
+use crate::phases::template::{self, TemplateError};
 use crate::{Diagnostics, Lookup};
+use berth_model::golang;
 
 /// Why a `.env` file could not be parsed. Display is compose's wording, without the
 /// `failed to read <file>: ` prefix compose adds (the caller knows the file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DotenvError {
-    #[error("line {line}: unexpected character {} in variable name {}", go_quote(&.character.to_string()), go_quote(.text))]
+    #[error("line {line}: unexpected character {} in variable name {}", golang::quote(&.character.to_string()), golang::quote(.text))]
     UnexpectedCharacter {
         line: usize,
         character: char,

@@ -9,7 +9,8 @@ use berth_model::{Map, Value};
 use crate::error::LoadError;
 use crate::load::{remove_paths, Loader, PhaseOptions};
 use crate::phases::{merge, paths};
-use crate::setup::{absolute, clean, io_message, ConfigFile};
+use crate::setup::{absolute, io_message, ConfigFile};
+use berth_model::golang::clean;
 
 /// The chain of `(file, service)` an extends resolution went through, to report cycles.
 #[derive(Debug, Clone, Default)]

@@ -6,8 +6,9 @@
 use std::fmt;
 use std::num::IntErrorKind;
 
-use crate::phases::template::{self, go_quote, TemplateError};
+use crate::phases::template::{self, TemplateError};
 use crate::{Diagnostics, Lookup};
+use berth_model::golang;
 use berth_model::value::Value;
 
 /// Why a file could not be interpolated. Display is compose's wording.
@@ -40,7 +41,7 @@ pub enum CastError {
     #[error("invalid boolean: {0}")]
     Boolean(String),
     /// `strconv.<func>: parsing "<input>": <reason>`.
-    #[error("strconv.{func}: parsing {}: {reason}", go_quote(.input))]
+    #[error("strconv.{func}: parsing {}: {reason}", golang::quote(.input))]
     Number {
         func: &'static str,
         input: String,
@@ -320,7 +321,7 @@ fn to_bool(s: &str, diags: &mut Diagnostics) -> Result<bool, CastError> {
     if yaml11 {
         diags.warn(format!(
             "{} for boolean is not supported by YAML 1.2, please use `{value}`",
-            go_quote(s)
+            golang::quote(s)
         ));
     }
     Ok(value)
@@ -447,7 +448,6 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use berth_model::value::Map;
     use pretty_assertions::assert_eq;
 
     fn env(name: &str) -> Option<String> {
@@ -460,20 +460,11 @@ mod tests {
         }
     }
 
-    fn map(entries: Vec<(&str, Value)>) -> Value {
-        Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect::<Map>(),
-        )
-    }
-
     /// `services: {s: {key: value}}`
     fn service(key: &str, value: Value) -> Value {
-        map(vec![(
+        Value::from_pairs([(
             "services",
-            map(vec![("s", map(vec![(key, value)]))]),
+            Value::from_pairs([("s", Value::from_pairs([(key, value)]))]),
         )])
     }
 
@@ -505,7 +496,7 @@ mod tests {
     fn values_not_keys() {
         let input = service(
             "environment",
-            map(vec![
+            Value::from_pairs([
                 ("${SET}", Value::from("${SET}")),
                 ("N", Value::Int(3)),
                 ("L", Value::Seq(vec![Value::from("$SET"), Value::Null])),
@@ -528,7 +519,7 @@ mod tests {
     fn template_errors_carry_the_path() {
         let (r, _) = run(service(
             "environment",
-            map(vec![("REQ", Value::from("${REQ:?msg}"))]),
+            Value::from_pairs([("REQ", Value::from("${REQ:?msg}"))]),
         ));
         assert_eq!(
             r.map_err(|e| e.to_string()),
@@ -542,7 +533,10 @@ mod tests {
             r.map_err(|e| e.to_string()),
             Err("invalid interpolation format for services.s.command.[].\nYou may need to escape any $ with another $.\n${X".to_string())
         );
-        let (r, _) = run(service("labels", map(vec![("a.b", Value::from("${X"))])));
+        let (r, _) = run(service(
+            "labels",
+            Value::from_pairs([("a.b", Value::from("${X"))]),
+        ));
         assert_eq!(
             r.map_err(|e| e.to_string()),
             Err("invalid interpolation format for services.s.labels.a.b.\nYou may need to escape any $ with another $.\n${X".to_string())
@@ -627,7 +621,7 @@ mod tests {
     fn cast_paths() {
         let ports = service(
             "ports",
-            Value::Seq(vec![map(vec![
+            Value::Seq(vec![Value::from_pairs([
                 ("target", Value::from("${PORT}")),
                 ("published", Value::from("${PORT}")),
             ])]),
@@ -640,11 +634,11 @@ mod tests {
 
         let ulimits = service(
             "ulimits",
-            map(vec![
+            Value::from_pairs([
                 ("nproc", Value::from("65535")),
                 (
                     "nofile",
-                    map(vec![("soft", Value::from("1")), ("hard", Value::from("2"))]),
+                    Value::from_pairs([("soft", Value::from("1")), ("hard", Value::from("2"))]),
                 ),
             ]),
         );
@@ -654,9 +648,9 @@ mod tests {
         assert_eq!(u.get("nproc"), Some(&Value::Int(65535)));
         assert_eq!(get(u, &["nofile", "hard"]), &Value::Int(2));
 
-        let net = map(vec![(
+        let net = Value::from_pairs([(
             "networks",
-            map(vec![("n", map(vec![("external", Value::from("on"))]))]),
+            Value::from_pairs([("n", Value::from_pairs([("external", Value::from("on"))]))]),
         )]);
         let (r, w) = run(net);
         assert_eq!(
@@ -665,7 +659,7 @@ mod tests {
         );
         assert_eq!(w.len(), 1);
         // x-* extensions are interpolated but never cast.
-        let ext = map(vec![("x-tty", map(vec![("tty", Value::from("yes"))]))]);
+        let ext = Value::from_pairs([("x-tty", Value::from_pairs([("tty", Value::from("yes"))]))]);
         assert_eq!(
             run(ext.clone())
                 .0

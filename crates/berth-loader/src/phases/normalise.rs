@@ -7,7 +7,7 @@
 //! set to the project name (the caller decides it: -p, COMPOSE_PROJECT_NAME, `name:`, dir).
 //! Skipped entirely by `config --no-normalize`.
 
-use super::canonical::golang::clean;
+use berth_model::golang::clean;
 use berth_model::{Map, Value};
 use indexmap::IndexMap;
 

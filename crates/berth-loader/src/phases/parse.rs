@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use berth_model::golang;
 use berth_model::{Map, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -473,89 +474,15 @@ pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
         return Value::String(text.into());
     }
     let plain_text: String = text.chars().filter(|c| *c != '_').collect();
-    if let Some(i) = parse_go_int(&plain_text) {
+    if let Some(i) = golang::parse_int(&plain_text) {
         return Value::Int(i);
     }
-    if is_yaml_float(&plain_text) {
+    if golang::is_yaml_float(&plain_text) {
         if let Ok(f) = plain_text.parse::<f64>() {
             return Value::Float(f);
         }
     }
     Value::String(text.into())
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then 0x / 0o / 0b / leading-0 octal or decimal.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let (negative, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let magnitude = u64::from_str_radix(digits, radix).ok()?;
-    if negative {
-        if magnitude <= i64::MAX as u64 + 1 {
-            Some((magnitude as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
-/// go-yaml's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 #[cfg(test)]

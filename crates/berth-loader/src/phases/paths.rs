@@ -6,9 +6,9 @@
 //! remote extends files are left alone. Only `develop.watch.*.path` touches the filesystem,
 //! to resolve symbolic links as compose-go does.
 
-use super::canonical::golang::{join, type_name};
 use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
 use crate::Diagnostics;
+use berth_model::golang::{join, type_name};
 use berth_model::Value;
 
 /// Why a path could not be resolved (compose-go's wording).

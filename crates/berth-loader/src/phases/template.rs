@@ -18,6 +18,7 @@
 use indexmap::IndexMap;
 
 use crate::{Diagnostics, Lookup};
+use berth_model::golang;
 use berth_model::value::Value;
 
 /// Why a template could not be substituted. Display is compose-go's wording.
@@ -25,7 +26,7 @@ use berth_model::value::Value;
 pub enum TemplateError {
     /// A `$` that starts no valid form (`${`, `${1}`, an unclosed brace …). `template` is the
     /// text being scanned when it was found.
-    #[error("Invalid template: {}", go_quote(.template))]
+    #[error("Invalid template: {}", golang::quote(.template))]
     InvalidTemplate { template: String },
     /// `${X:?msg}` / `${X?msg}` with X missing (or empty, for `:?`).
     #[error("required variable {variable} is missing a value{}", reason_suffix(.reason))]
@@ -83,38 +84,6 @@ pub fn extract_variables_from_str(s: &str) -> Vec<Variable> {
     let mut values = Vec::new();
     extract_str(s, &mut values);
     values
-}
-
-/// Quotes a string as Go's `strconv.Quote` does (used in compose's `%q` / `%#v` messages).
-pub fn go_quote(s: &str) -> String {
-    let mut q = String::with_capacity(s.len() + 2);
-    q.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => q.push_str("\\\""),
-            '\\' => q.push_str("\\\\"),
-            '\x07' => q.push_str("\\a"),
-            '\x08' => q.push_str("\\b"),
-            '\x0c' => q.push_str("\\f"),
-            '\n' => q.push_str("\\n"),
-            '\r' => q.push_str("\\r"),
-            '\t' => q.push_str("\\t"),
-            '\x0b' => q.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                q.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() || c == '\u{feff}' || c == '\u{ad}' => {
-                if (c as u32) <= 0xffff {
-                    q.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    q.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => q.push(c),
-        }
-    }
-    q.push('"');
-    q
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -632,10 +601,6 @@ mod tests {
         assert_eq!(vars["X"].default_value, "2");
     }
 
-    #[test]
-    fn quoting() {
-        assert_eq!(go_quote("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\x01é\"");
-    }
     proptest::proptest! {
         /// Any mix of the grammar's characters gives a result or an error, never a panic, and
         /// text without `$` is returned unchanged.

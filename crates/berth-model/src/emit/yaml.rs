@@ -3,6 +3,7 @@
 
 use super::Out;
 use crate::gofmt::format_float;
+use crate::golang;
 use std::cmp::Ordering;
 
 /// Prints a document as go-yaml v3's `Encoder.Encode` does (ends with a newline).
@@ -471,7 +472,10 @@ fn resolves_to_str(s: &str) -> bool {
                 return false;
             }
             let plain = s.replace('_', "");
-            if go_parse_int(&plain) || is_yaml_style_float(&plain) {
+            if golang::parse_int(&plain).is_some()
+                || golang::parse_uint(&plain).is_some()
+                || golang::is_yaml_float(&plain)
+            {
                 return false;
             }
             if let Some(rest) = plain
@@ -498,75 +502,6 @@ fn resolves_to_str(s: &str) -> bool {
 /// Go's strconv.ParseFloat on the input (decimal and special forms; hex floats too).
 fn go_parse_float(s: &str) -> Option<f64> {
     crate::gofmt::parse_go_float(s)
-}
-
-/// strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) succeeds.
-fn go_parse_int(s: &str) -> bool {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'+') => (false, &s[1..]),
-        Some(b'-') => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let _ = neg;
-    let (radix, digits) =
-        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-            (16, r)
-        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-            (8, r)
-        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-            (2, r)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (8, &body[1..])
-        } else {
-            (10, body)
-        };
-    if digits.is_empty() {
-        return false;
-    }
-    match u128::from_str_radix(digits, radix) {
-        Ok(v) => v <= u64::MAX as u128,
-        Err(_) => false,
-    }
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// go-yaml's timestamp formats: `YYYY-M-D`, optionally followed by `T`/`t`/` ` and `H:M:S`
@@ -760,6 +695,12 @@ mod tests {
             ("\nstart", "|2-\n\n        start"),
             ("", "\"\""),
             ("3600", "\"3600\""),
+            // strconv rejects these, so go-yaml keeps them plain; `+0x10` is an int.
+            ("++5", "++5"),
+            ("0x+5", "0x+5"),
+            ("-0xFFFFFFFFFFFFFFFF", "-0xFFFFFFFFFFFFFFFF"),
+            ("18446744073709551615", "\"18446744073709551615\""),
+            ("+0x10", "\"+0x10\""),
         ];
         for (input, want) in cases {
             assert_eq!(style(input), want, "input {input:?}");

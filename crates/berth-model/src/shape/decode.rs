@@ -5,9 +5,8 @@
 //! (see `Kind`); absent keys are Go zero values / nil pointers.
 
 use super::{Field, Kind, Struct, PROJECT};
-use crate::gofmt::{
-    format_duration, format_float, parse_duration, parse_go_float, ram_in_bytes, shell_split,
-};
+use crate::gofmt::{format_duration, parse_duration, parse_go_float, ram_in_bytes, shell_split};
+use crate::golang::{sprintf_v as sprint, type_name};
 use crate::value::{Map, Value};
 
 /// A decoding failure, printed as compose prints mapstructure errors.
@@ -36,57 +35,6 @@ pub fn decode(project: &Value) -> Result<Value, DecodeError> {
 /// Binds one service dict (e.g. for hashing a service built outside a project).
 pub fn decode_service(service: &Value) -> Result<Value, DecodeError> {
     decode_struct(service, &super::SERVICE, "").map(Value::Map)
-}
-
-/// Go's `%T` for a generic value, used in the hooks' error messages.
-fn go_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "<nil>",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::Seq(_) => "[]interface {}",
-        Value::Map(_) => "map[string]interface {}",
-    }
-}
-
-/// Go's `fmt.Sprint` of a generic value.
-fn sprint(v: &Value) -> String {
-    match v {
-        Value::Null => "<nil>".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => sprint_float(*f),
-        Value::String(s) => s.clone(),
-        Value::Seq(items) => {
-            let parts: Vec<String> = items.iter().map(sprint).collect();
-            format!("[{}]", parts.join(" "))
-        }
-        Value::Map(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{}:{}", k, sprint(&m[k.as_str()])))
-                .collect();
-            format!("map[{}]", parts.join(" "))
-        }
-    }
-}
-
-/// `fmt.Sprint(float64)` is `%v`, i.e. 'g' with the shortest precision but switching to
-/// exponent form only at exponent < -4 or >= 21.
-fn sprint_float(f: f64) -> String {
-    if f.is_finite() && f != 0.0 {
-        let exp = f.abs().log10().floor() as i32;
-        if (-4..21).contains(&exp) {
-            // Plain decimal with the shortest digits.
-            let s = format!("{}", f);
-            return s;
-        }
-    }
-    format_float(f, 64)
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -165,7 +113,7 @@ fn unconvertible(path: &str, expected: &str, v: &Value) -> DecodeError {
         message: format!(
             "expected type '{}', got unconvertible type '{}', value: '{}'",
             expected,
-            go_type(v),
+            type_name(v),
             sprint(v)
         ),
     }
@@ -240,7 +188,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     if matches!(kind, NanoCpus) {
                         return err(
                             path,
-                            format!("unexpected value type {} for cpus", go_type(other)),
+                            format!("unexpected value type {} for cpus", type_name(other)),
                         );
                     }
                     return Err(unconvertible(path, "float32", other));
@@ -282,7 +230,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mode", go_type(other)),
+                    format!("unexpected value type {} for mode", type_name(other)),
                 )
             }
         },
@@ -312,7 +260,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     path,
                     format!(
                         "unexpected value type {} for healthcheck.test",
-                        go_type(other)
+                        type_name(other)
                     ),
                 )
             }
@@ -344,7 +292,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("invalid type {} for string list", go_type(other)),
+                    format!("invalid type {} for string list", type_name(other)),
                 )
             }
         },
@@ -356,7 +304,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("invalid type {} for string list", go_type(other)),
+                    format!("invalid type {} for string list", type_name(other)),
                 )
             }
         },
@@ -387,7 +335,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mapping", go_type(other)),
+                    format!("unexpected value type {} for mapping", type_name(other)),
                 )
             }
         },
@@ -425,7 +373,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             other => {
                 return err(
                     path,
-                    format!("unexpected value type {} for mapping", go_type(other)),
+                    format!("unexpected value type {} for mapping", type_name(other)),
                 )
             }
         },
@@ -443,7 +391,12 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     })
                     .collect(),
             ),
-            other => return err(path, format!("invalid type {} for options", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("invalid type {} for options", type_name(other)),
+                )
+            }
         },
         HostsList => Value::Seq(decode_hosts(raw, path)?),
         SshConfig => match raw {
@@ -459,7 +412,12 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     })
                     .collect(),
             ),
-            other => return err(path, format!("invalid ssh config type {}", go_type(other))),
+            other => {
+                return err(
+                    path,
+                    format!("invalid ssh config type {}", type_name(other)),
+                )
+            }
         },
         EnvFiles => {
             let items: Vec<Value> = match raw {
@@ -526,7 +484,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                         other => {
                             return err(
                                 &upath,
-                                format!("unexpected value type {} for ulimit", go_type(other)),
+                                format!("unexpected value type {} for ulimit", type_name(other)),
                             )
                         }
                     };
@@ -647,7 +605,7 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
                             path,
                             format!(
                                 "unexpected value type {} for extra_hosts entry",
-                                go_type(raw)
+                                type_name(raw)
                             ),
                         )
                     }
@@ -671,7 +629,7 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
         other => {
             return err(
                 path,
-                format!("unexpected value type {} for extra_hosts", go_type(other)),
+                format!("unexpected value type {} for extra_hosts", type_name(other)),
             )
         }
     }
@@ -695,20 +653,15 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
     fn seq(items: &[&str]) -> Value {
         Value::Seq(items.iter().map(|s| Value::from(*s)).collect())
     }
 
     fn svc(pairs: &[(&str, Value)]) -> Value {
-        map(&[("services", map(&[("s", map(pairs))]))])
+        Value::from_pairs([(
+            "services",
+            Value::from_pairs([("s", Value::from_pairs(pairs.iter().cloned()))]),
+        )])
     }
 
     fn decoded_service(pairs: &[(&str, Value)]) -> Value {

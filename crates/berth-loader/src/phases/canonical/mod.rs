@@ -6,14 +6,13 @@
 //! The rules are a table keyed by model path; the first (and only) matching rule owns the
 //! value, and values no rule matches are walked recursively.
 
-pub mod golang;
 pub mod ports;
 pub mod tree;
 pub mod volume;
 
 use crate::Diagnostics;
+use berth_model::golang::type_name;
 use berth_model::{Map, Value};
-use golang::type_name;
 use tree::{Path, RuleTree, LIST_ITEM};
 
 /// Why the canonical transform refused the model (compose-go's wording).

@@ -4,19 +4,9 @@
 use super::*;
 use serde_json::json;
 
-/// Builds a model value from JSON text (objects keep their order).
+/// Builds a model value from JSON (objects keep their order); shared by the phases' tests.
 pub(crate) fn v(j: serde_json::Value) -> Value {
-    match j {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or_default()),
-        },
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::Seq(a.into_iter().map(v).collect()),
-        serde_json::Value::Object(o) => Value::Map(o.into_iter().map(|(k, x)| (k, v(x))).collect()),
-    }
+    Value::from(j)
 }
 
 fn service(body: serde_json::Value) -> Value {

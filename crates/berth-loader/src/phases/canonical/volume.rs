@@ -1,7 +1,7 @@
 //! Short volume syntax (`[source:]target[:options]`) to a long-form mount map, as compose-go's
 //! `format.ParseVolume`, which knows nothing of the target platform.
 
-use super::golang::clean;
+use berth_model::golang::clean;
 use berth_model::{Map, Value};
 
 /// Why a short volume spec was refused (compose-go's wording).
@@ -202,61 +202,55 @@ pub fn parse_volume(spec: &str) -> Result<Value, VolumeError> {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     // Shapes printed by the reference before path resolution (/tmp/transform-a and -b).
     #[test]
     fn short_syntax() {
         let p = |s| parse_volume(s).unwrap();
         assert_eq!(
             p("data:/data:nocopy"),
-            map(&[
+            Value::from_pairs([
                 ("type", "volume".into()),
                 ("source", "data".into()),
                 ("target", "/data".into()),
-                ("volume", map(&[("nocopy", true.into())])),
+                ("volume", Value::from_pairs([("nocopy", true.into())])),
             ])
         );
         assert_eq!(
             p("./src:/src:ro,z"),
-            map(&[
+            Value::from_pairs([
                 ("type", "bind".into()),
                 ("source", "./src".into()),
                 ("target", "/src".into()),
                 ("read_only", true.into()),
                 (
                     "bind",
-                    map(&[("selinux", "z".into()), ("create_host_path", true.into())])
+                    Value::from_pairs([("selinux", "z".into()), ("create_host_path", true.into())])
                 ),
             ])
         );
         assert_eq!(
             p("/anon/../anon2/"),
-            map(&[
+            Value::from_pairs([
                 ("type", "volume".into()),
                 ("target", "/anon2".into()),
-                ("volume", map(&[])),
+                ("volume", Value::Map(Default::default())),
             ])
         );
         assert_eq!(
             p("a:"),
-            map(&[("type", "volume".into()), ("target", "a:".into())])
+            Value::from_pairs([("type", "volume".into()), ("target", "a:".into())])
         );
         // Drive letters glue to their section: source `a:b`, target `c:d`.
         assert_eq!(
             p("a:b:c:d"),
-            map(&[
+            Value::from_pairs([
                 ("type", "bind".into()),
                 ("source", "a:b".into()),
                 ("target", "c:d".into()),
-                ("bind", map(&[("create_host_path", true.into())])),
+                (
+                    "bind",
+                    Value::from_pairs([("create_host_path", true.into())])
+                ),
             ])
         );
         assert_eq!(p("a::b").get("source"), Some(&"a:".into()));
@@ -264,13 +258,16 @@ mod tests {
         assert_eq!(all.get("read_only"), None);
         assert_eq!(
             all.get("bind"),
-            Some(&map(&[
+            Some(&Value::from_pairs([
                 ("selinux", "Z".into()),
                 ("propagation", "slave".into()),
                 ("create_host_path", true.into())
             ]))
         );
-        assert_eq!(all.get("volume"), Some(&map(&[("nocopy", true.into())])));
+        assert_eq!(
+            all.get("volume"),
+            Some(&Value::from_pairs([("nocopy", true.into())]))
+        );
         assert_eq!(p("${X:-a}:/b").get("source"), Some(&"${X:-a}".into()));
     }
 

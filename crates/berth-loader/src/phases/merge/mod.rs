@@ -12,6 +12,7 @@ mod error;
 mod path;
 mod unicity;
 
+use berth_model::golang;
 use berth_model::value::{Map, Value};
 
 pub use error::MergeError;
@@ -204,9 +205,13 @@ fn into_sequence(value: Value) -> Vec<Value> {
                 match value {
                     Value::Null => seq.push(key),
                     Value::Seq(items) => {
-                        seq.extend(items.iter().map(|v| format!("{key}={}", path::go_v(v))));
+                        seq.extend(
+                            items
+                                .iter()
+                                .map(|v| format!("{key}={}", golang::sprintf_v(v))),
+                        );
                     }
-                    other => seq.push(format!("{key}={}", path::go_v(&other))),
+                    other => seq.push(format!("{key}={}", golang::sprintf_v(&other))),
                 }
             }
             // Byte-wise, as Go's cmp.Compare on strings.
@@ -284,7 +289,7 @@ enum Pool {
 fn merge_ipam_config(base: Value, over: Value, path: &YamlPath) -> Result<Value, MergeError> {
     let unexpected = |v: &Value| MergeError::UnexpectedType {
         path: path.to_string(),
-        go_type: path::go_type_name(v),
+        go_type: golang::type_name(v),
     };
     let Value::Seq(base_items) = base else {
         return Err(unexpected(&base));
@@ -351,22 +356,7 @@ mod tests {
 
     /// A value from JSON text (test inputs read better that way).
     fn j(text: &str) -> Value {
-        fn conv(v: serde_json::Value) -> Value {
-            match v {
-                serde_json::Value::Null => Value::Null,
-                serde_json::Value::Bool(b) => Value::Bool(b),
-                serde_json::Value::Number(n) => match n.as_i64() {
-                    Some(i) => Value::Int(i),
-                    None => Value::Float(n.as_f64().unwrap_or_default()),
-                },
-                serde_json::Value::String(s) => Value::String(s),
-                serde_json::Value::Array(a) => Value::Seq(a.into_iter().map(conv).collect()),
-                serde_json::Value::Object(o) => {
-                    Value::Map(o.into_iter().map(|(k, v)| (k, conv(v))).collect())
-                }
-            }
-        }
-        conv(serde_json::from_str(text).expect("test JSON"))
+        crate::phases::canonical::tests::v(serde_json::from_str(text).expect("test JSON"))
     }
 
     /// Merges two service definitions of service `s` as `-f` files, then enforces unicity.

@@ -1,9 +1,6 @@
-//! Merge phase, support: the dotted YAML path the merge and unicity rules are keyed by, and the
-//! bits of Go's `fmt` that compose-go uses to build keys and messages from untyped values.
+//! Merge phase, support: the dotted YAML path the merge and unicity rules are keyed by.
 
 use std::fmt;
-
-use berth_model::value::Value;
 
 /// A position in the compose tree, one segment per mapping key (or `[i]` for sequence items).
 ///
@@ -66,73 +63,8 @@ impl fmt::Display for YamlPath {
     }
 }
 
-/// Go's `%T` for a value decoded from YAML into `any`.
-pub fn go_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "<nil>",
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Float(_) => "float64",
-        Value::String(_) => "string",
-        Value::Seq(_) => "[]interface {}",
-        Value::Map(_) => "map[string]interface {}",
-    }
-}
-
-/// Go's `fmt.Sprintf("%v", value)`.
-pub fn go_v(value: &Value) -> String {
-    go_verb(value, 'v')
-}
-
-/// Go's `fmt.Sprintf("%s", value)`: strings as they are, other kinds as `%!s(int=1)`.
-pub fn go_s(value: &Value) -> String {
-    go_verb(value, 's')
-}
-
-/// Go's `fmt.Sprintf("%d", value)`: integers as they are, other kinds as `%!d(string=80)`.
-pub fn go_d(value: &Value) -> String {
-    go_verb(value, 'd')
-}
-
-fn go_verb(value: &Value, verb: char) -> String {
-    match value {
-        // Containers are printed element by element with the same verb, as fmt does.
-        Value::Seq(items) => {
-            let inner: Vec<String> = items.iter().map(|v| go_verb(v, verb)).collect();
-            format!("[{}]", inner.join(" "))
-        }
-        Value::Map(map) => {
-            // fmt prints maps with their keys sorted.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let inner: Vec<String> = entries
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}:{}",
-                        go_verb(&Value::String((*k).clone()), verb),
-                        go_verb(v, verb)
-                    )
-                })
-                .collect();
-            format!("map[{}]", inner.join(" "))
-        }
-        Value::Null if verb == 'v' => "<nil>".to_string(),
-        Value::Null => format!("%!{verb}(<nil>)"),
-        Value::String(s) if verb == 'v' || verb == 's' => s.clone(),
-        Value::Int(i) if verb == 'v' || verb == 'd' => i.to_string(),
-        Value::Bool(_) | Value::Float(_) if verb == 'v' => plain(value),
-        _ => format!("%!{verb}({}={})", go_type_name(value), plain(value)),
-    }
-}
-
-/// The `%v` form of a scalar.
-fn plain(value: &Value) -> String {
-    match value {
-        Value::Null => "<nil>".to_string(),
-        other => other.scalar_to_string().unwrap_or_default(),
-    }
-}
+// The Go `fmt` helpers the unicity keys are built with live in `berth_model::golang`.
+pub use berth_model::golang::{sprintf_d as go_d, sprintf_s as go_s, type_name as go_type_name};
 
 /// Whether some path could match both patterns (used by the rule-table tests).
 #[cfg(test)]
@@ -175,23 +107,5 @@ mod tests {
         assert!(patterns_overlap("services.*.ports", "services.web.*"));
         assert!(!patterns_overlap("services.*.ports", "services.*.ports.*"));
         assert!(!patterns_overlap("services.*.ports", "services.*.volumes"));
-    }
-
-    #[test]
-    fn go_formatting_of_untyped_values() {
-        assert_eq!(go_s(&Value::Int(8080)), "%!s(int=8080)");
-        assert_eq!(go_s(&Value::Null), "%!s(<nil>)");
-        assert_eq!(go_d(&Value::from("80")), "%!d(string=80)");
-        assert_eq!(go_d(&Value::Int(80)), "80");
-        assert_eq!(go_v(&Value::Bool(true)), "true");
-        assert_eq!(go_v(&Value::Null), "<nil>");
-        assert_eq!(
-            go_v(&Value::Seq(vec![Value::Int(1), Value::from("a")])),
-            "[1 a]"
-        );
-        assert_eq!(
-            go_type_name(&Value::Map(Default::default())),
-            "map[string]interface {}"
-        );
     }
 }

@@ -507,34 +507,11 @@ fn join_quoted<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// cut. The replacement runs over the whole quoted text, so a trailing backslash eats the
 /// closing quote's escape (`a\` prints as `'a\'`), exactly as the reference does.
 fn quote(s: &str) -> String {
-    let quoted = go_quote(s).replace("\\\"", "\"").replace('\'', "\\'");
+    let quoted = berth_model::golang::quote(s)
+        .replace("\\\"", "\"")
+        .replace('\'', "\\'");
     let inner = &quoted[1..quoted.len() - 1];
     format!("'{inner}'")
-}
-
-/// Go's `strconv.Quote`.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if c == ' ' || !(c.is_control() || c.is_whitespace()) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -10,22 +10,7 @@ const SCHEMA_PATHS: &str = include_str!("schema-paths.txt");
 
 /// Builds a model value from JSON, keeping key order (integers stay integers).
 fn v(json: &str) -> Value {
-    fn convert(j: serde_json::Value) -> Value {
-        match j {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            serde_json::Value::String(s) => Value::String(s),
-            serde_json::Value::Array(items) => Value::Seq(items.into_iter().map(convert).collect()),
-            serde_json::Value::Object(map) => {
-                Value::Map(map.into_iter().map(|(k, v)| (k, convert(v))).collect())
-            }
-        }
-    }
-    convert(serde_json::from_str(json).expect("test JSON parses"))
+    crate::phases::canonical::tests::v(serde_json::from_str(json).expect("test JSON parses"))
 }
 
 /// A file with one service `s` with the given attributes (JSON object body).
