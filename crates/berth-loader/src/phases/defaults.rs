@@ -2,7 +2,7 @@
 //! `transform.SetDefaultValues` adds (port mode/protocol, build context, secret targets,
 //! device request counts). Input: the merged canonical dict; runs before `paths`.
 
-use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
+use super::tree::{Path, RuleTree, LIST_ITEM};
 use berth_model::golang::type_name;
 use berth_model::{Map, Value};
 
@@ -127,7 +127,7 @@ fn device_request_defaults(data: Value, p: &Path) -> Result<Value, DefaultsError
 mod tests {
     use super::*;
     use crate::phases::canonical::tests::v;
-    use crate::phases::canonical::tree::overlapping_patterns;
+    use crate::phases::tree::overlapping_patterns;
     use serde_json::json;
 
     #[test]

@@ -1,4 +1,16 @@
-//! The loading phases, in the order compose-go applies them.
+//! The loading phases and the path rule trees they share. In the order they run:
+//!
+//! 1. per file and YAML document: [`parse`] → [`interpolate`] (grammar in [`template`]) →
+//!    [`extends`] → [`include`] → [`merge`] (and uniqueness) → [`validate`] (the schema) →
+//!    [`canonical`] (short syntax to long, omit empty);
+//! 2. on the merged model: [`defaults`] → [`checks`] → [`paths`] → [`environment`] →
+//!    [`normalise`];
+//! 3. bind to the typed model (`berth_model::shape::decode`), then on the project:
+//!    [`profiles`] → [`consistency`] → [`env_files`].
+//!
+//! [`dotenv`] reads `.env` and `env_file`s for the steps that need them.
+
+pub mod tree;
 
 pub mod canonical;
 pub mod checks;

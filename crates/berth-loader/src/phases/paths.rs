@@ -6,7 +6,7 @@
 //! remote extends files are left alone. Only `develop.watch.*.path` touches the filesystem,
 //! to resolve symbolic links as compose-go does.
 
-use super::canonical::tree::{Path, RuleTree, LIST_ITEM};
+use super::tree::{Path, RuleTree, LIST_ITEM};
 use crate::Diagnostics;
 use berth_model::golang::{join, type_name};
 use berth_model::Value;
@@ -356,7 +356,7 @@ fn resolve_symbolic_link(path: &str) -> Result<String, String> {
 mod tests {
     use super::*;
     use crate::phases::canonical::tests::v;
-    use crate::phases::canonical::tree::overlapping_patterns;
+    use crate::phases::tree::overlapping_patterns;
     use serde_json::json;
 
     #[test]

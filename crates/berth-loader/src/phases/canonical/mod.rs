@@ -7,13 +7,13 @@
 //! value, and values no rule matches are walked recursively.
 
 pub mod ports;
-pub mod tree;
+
 pub mod volume;
 
+use super::tree::{Path, RuleTree, LIST_ITEM};
 use crate::Diagnostics;
 use berth_model::golang::type_name;
 use berth_model::{Map, Value};
-use tree::{Path, RuleTree, LIST_ITEM};
 
 /// Why the canonical transform refused the model (compose-go's wording).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -19,7 +19,10 @@ fn web(out: &Value) -> &Value {
 
 #[test]
 fn no_path_matches_two_transformers() {
-    assert_eq!(tree::overlapping_patterns(TRANSFORMERS), vec![]);
+    assert_eq!(
+        crate::phases::tree::overlapping_patterns(TRANSFORMERS),
+        vec![]
+    );
 }
 
 #[test]

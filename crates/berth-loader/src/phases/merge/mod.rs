@@ -100,8 +100,8 @@ pub fn merge_services(base: Value, over: Value) -> Result<Value, MergeError> {
 
 /// The rule for a path, if any.
 pub fn merge_rule(path: &YamlPath) -> Option<Strategy> {
-    static TREE: std::sync::LazyLock<crate::phases::canonical::tree::RuleTree<Strategy>> =
-        std::sync::LazyLock::new(|| crate::phases::canonical::tree::RuleTree::new(MERGE_RULES));
+    static TREE: std::sync::LazyLock<crate::phases::tree::RuleTree<Strategy>> =
+        std::sync::LazyLock::new(|| crate::phases::tree::RuleTree::new(MERGE_RULES));
     TREE.find(path.segments()).copied()
 }
 

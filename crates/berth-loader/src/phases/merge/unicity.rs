@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::error::MergeError;
 use super::path::{go_d, go_s, go_type_name, YamlPath};
-use crate::phases::canonical::tree::RuleTree;
+use crate::phases::tree::RuleTree;
 
 /// How the identity of a sequence entry is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

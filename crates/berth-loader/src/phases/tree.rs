@@ -1,4 +1,5 @@
-//! Dotted model paths and the patterns the rule tables are keyed by (compose-go `tree.Path`).
+//! Shared by the phases: dotted model paths and the patterns their rule tables are keyed by
+//! (compose-go `tree.Path`), compiled into rule trees for fast walks.
 
 /// A position in the model: one part per mapping key, `[]` for a sequence item.
 ///
