@@ -1,7 +1,7 @@
 //! The loading phases and the path rule trees they share. In the order they run:
 //!
 //! 1. per file and YAML document: [`parse`] → [`interpolate`] (grammar in [`template`]) →
-//!    [`extends`] → [`include`] → [`merge`] (and uniqueness) → [`validate`] (the schema) →
+//!    [`extends`] → [`include`](mod@include) → [`merge`] (and uniqueness) → [`validate`] (the schema) →
 //!    [`canonical`] (short syntax to long, omit empty);
 //! 2. on the merged model: [`defaults`] → [`checks`] → [`paths`] → [`environment`] →
 //!    [`normalise`];
