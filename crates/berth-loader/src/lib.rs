@@ -57,6 +57,21 @@ pub struct LoadRequest {
     pub resolve_environment: bool,
 }
 
+/// The files, the environment and the project name; the name joins the environment as
+/// `COMPOSE_PROJECT_NAME`, so that the files can interpolate it.
+fn prepare_named(
+    options: &ProjectOptions,
+    switches: &LoadSwitches,
+    diags: &mut Diagnostics,
+) -> Result<(setup::ConfigDetails, String), LoadError> {
+    let mut details = setup::prepare(options, diags)?;
+    let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
+    details
+        .environment
+        .insert(options::env_names::PROJECT_NAME.into(), name.clone());
+    Ok((details, name))
+}
+
 /// Loads the project as docker compose's `ToProject` does for `config`.
 pub fn load_project(
     options: &ProjectOptions,
@@ -74,11 +89,7 @@ fn load_project_inner(
     sources: &mut Sources,
 ) -> Result<Project, LoadError> {
     let switches = &request.switches;
-    let mut details = setup::prepare(options, diags)?;
-    let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
-    details
-        .environment
-        .insert(options::env_names::PROJECT_NAME.into(), name.clone());
+    let (details, name) = prepare_named(options, switches, diags)?;
     let mut dict = load::load_model(&details, switches, &name, diags, sources)?;
     if let Some(map) = dict.as_map_mut() {
         map.shift_remove("name");
@@ -130,11 +141,7 @@ pub fn load_model(
 ) -> Result<(Value, setup::ConfigDetails), LoadFailure> {
     let mut sources = Sources::default();
     let run = |sources: &mut Sources, diags: &mut Diagnostics| {
-        let mut details = setup::prepare(options, diags)?;
-        let name = load::project_name(&details, options.project_name.as_deref(), switches, diags)?;
-        details
-            .environment
-            .insert(options::env_names::PROJECT_NAME.into(), name.clone());
+        let (details, name) = prepare_named(options, switches, diags)?;
         let dict = load::load_model(&details, switches, &name, diags, sources)?;
         Ok((dict, details))
     };
