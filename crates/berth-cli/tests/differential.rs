@@ -14,6 +14,7 @@
 //!   only where the reference prints in Go map order (`config --volumes`, `--networks`,
 //!   `--images`, `--services` with independent services, the `--variables` table) and the
 //!   case has more than one entry; one-entry cases of those flags are compared exactly.
+//! - `stdin`: what both tools read on standard input (for `-f -`).
 //! - `expect-stderr`: a substring both tools must print on stderr, replacing the derived
 //!   "key part" rule below (for multi-line errors whose first line says little).
 //!
@@ -21,7 +22,7 @@
 //! Both tools run in the same folder (so absolute paths in the output match) with a controlled
 //! environment: `env_clear()`, then `PATH` (a fixed value), `HOME` (one temporary directory
 //! shared by both tools, so `~` expands identically) and the fixture's `env` file. Stdin is
-//! empty. For every fixture:
+//! empty unless the fixture has a `stdin` file. For every fixture:
 //! 1. the exit statuses are identical;
 //! 2. stdout is identical (see `unordered`), and so are `$OUT` files;
 //! 3. when the reference fails: both stderrs are non-empty and berth's stderr contains the
@@ -68,6 +69,8 @@ struct Fixture {
     cwd: PathBuf,
     unordered: bool,
     expect_stderr: Option<String>,
+    /// Fed to both tools' standard input (`-f -`); empty when absent.
+    stdin: Option<PathBuf>,
 }
 
 /// What one tool did on one fixture.
@@ -120,6 +123,7 @@ fn load_fixture(dir: &Path) -> Result<Fixture, String> {
         cwd,
         unordered: dir.join("unordered").exists(),
         expect_stderr,
+        stdin: Some(dir.join("stdin")).filter(|p| p.is_file()),
     })
 }
 
@@ -142,7 +146,10 @@ fn run_tool(bin: &Path, fx: &Fixture, home: &Path, scratch: &Path, tag: &str) ->
             .env_clear()
             .env("PATH", FIXED_PATH)
             .env("HOME", home)
-            .stdin(Stdio::null())
+            .stdin(match &fx.stdin {
+                Some(path) => Stdio::from(fs::File::open(path)?),
+                None => Stdio::null(),
+            })
             .stdout(fs::File::create(&stdout_path)?)
             .stderr(fs::File::create(&stderr_path)?);
         for (k, v) in &fx.env {
