@@ -116,13 +116,14 @@ pub fn project_options(global: &GlobalFlags, settings: &Settings) -> ProjectOpti
     }
 }
 
-fn report(settings: &Settings, diags: &Diagnostics) {
+pub(crate) fn report(settings: &Settings, diags: &Diagnostics) {
     for w in &diags.warnings {
         output::warn(settings, w);
     }
 }
 
-fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailure) -> u8 {
+/// Prints the warnings so far and the failure (with its position when known); exit status 1.
+pub(crate) fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailure) -> u8 {
     report(settings, diags);
     let mut message = failure.error.to_string();
     if let Some(location) = &failure.location {

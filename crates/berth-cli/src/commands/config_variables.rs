@@ -18,17 +18,11 @@ pub fn run(
     settings: &Settings,
 ) -> u8 {
     let mut diags = Diagnostics::default();
-    let loaded = berth_loader::load_model(options, switches, &mut diags);
-    for w in &diags.warnings {
-        output::warn(settings, w);
-    }
-    let model = match loaded {
+    let model = match berth_loader::load_model(options, switches, &mut diags) {
         Ok((model, _)) => model,
-        Err(f) => {
-            output::error(&f.to_string());
-            return 1;
-        }
+        Err(f) => return super::config::fail(settings, &diags, f),
     };
+    super::config::report(settings, &diags);
     let mut variables: Vec<Variable> = extract_variables(&model).into_values().collect();
     // compose iterates a Go map (random order); berth prints them sorted.
     variables.sort_by(|a, b| a.name.cmp(&b.name));
