@@ -10,7 +10,7 @@ use crate::shape::{Custom, Field, Kind, Struct, Tag, PROJECT};
 use crate::value::{Map, Value};
 use std::borrow::Cow;
 
-pub use json::{write_json, write_json_compact, write_json_indent, JsonStyle};
+pub use json::{write_json, write_json_compact, write_json_indent, JsonStyle, UnsupportedValue};
 pub use yaml::write_yaml;
 
 /// A value ready to print: what Go's marshallers see after custom `MarshalYAML`/`MarshalJSON`.
@@ -41,8 +41,9 @@ pub fn to_yaml(project: &Value) -> String {
 }
 
 /// Prints the typed project as `docker compose config --format json` does (no trailing
-/// newline; top-level keys sorted; models omitted like the reference).
-pub fn to_json(project: &Value) -> String {
+/// newline; top-level keys sorted; models omitted like the reference). Fails like
+/// encoding/json on a non-finite float (only top-level `x-` values can hold one in print).
+pub fn to_json(project: &Value) -> Result<String, UnsupportedValue> {
     let out = project_json(project);
     write_json_indent(&out)
 }
@@ -53,7 +54,7 @@ pub fn to_yaml_generic(model: &Value) -> String {
 }
 
 /// Prints an untyped model (`--no-interpolate`) as indented JSON, maps sorted bytewise.
-pub fn to_json_generic(model: &Value) -> String {
+pub fn to_json_generic(model: &Value) -> Result<String, UnsupportedValue> {
     write_json_indent(&generic(model, Format::Json))
 }
 
@@ -444,7 +445,7 @@ mod tests {
         let p = Value::Map(p);
         let start = std::time::Instant::now();
         let yaml = to_yaml(&p);
-        let json = to_json(&p);
+        let json = to_json(&p).unwrap();
         let elapsed = start.elapsed();
         // go-yaml's natural order puts s9 before s10; JSON is bytewise.
         assert!(yaml.find("  s9:\n").unwrap() < yaml.find("  s10:\n").unwrap());
