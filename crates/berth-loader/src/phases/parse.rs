@@ -71,6 +71,8 @@ pub enum ParseError {
     },
     #[error("yaml: map merge requires map or sequence of maps as the value")]
     BadMerge { pos: Pos },
+    #[error("yaml: !!binary value contains invalid base64 data")]
+    InvalidBinary { pos: Pos },
 }
 
 impl ParseError {
@@ -81,7 +83,8 @@ impl ParseError {
             | ParseError::DuplicateKey { pos, .. }
             | ParseError::UnknownAnchor { pos, .. }
             | ParseError::NonStringKey { pos, .. }
-            | ParseError::BadMerge { pos } => Some(*pos),
+            | ParseError::BadMerge { pos }
+            | ParseError::InvalidBinary { pos } => Some(*pos),
         }
     }
 }
@@ -347,6 +350,13 @@ fn resolve(
         .entry(path.clone())
         .or_insert(node.pos);
     Ok(Some(match &node.kind {
+        // go-yaml decodes `!!binary` into the bytes as a Go string. Bytes that are not UTF-8
+        // are kept lossily: the reference would re-encode them as `!!binary` in YAML output.
+        Kind::Scalar { text, .. } if node.tag.as_deref() == Some("!!binary") => {
+            let bytes = golang::decode_base64_std(text)
+                .ok_or(ParseError::InvalidBinary { pos: node.pos })?;
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        }
         Kind::Scalar { text, plain } => resolve_scalar(text, *plain, node.tag.as_deref()),
         Kind::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -583,6 +593,19 @@ mod tests {
     fn non_string_keys_are_rejected() {
         let err = parse("services:\n  1: {}\n").unwrap_err();
         assert_eq!(err.to_string(), "non-string key in services: 1");
+    }
+
+    #[test]
+    fn binary_scalars_are_base64_decoded() {
+        let docs = parse("a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8h\n").unwrap();
+        let v = docs[0].value.as_ref().unwrap();
+        assert_eq!(v.get("a"), Some(&Value::from("hello")));
+        assert_eq!(v.get("b"), Some(&Value::from("hello!")));
+        let err = parse("a: !!binary aGVsbG8\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yaml: !!binary value contains invalid base64 data"
+        );
     }
 
     #[test]
