@@ -82,6 +82,7 @@ pub fn type_name(value: &Value) -> &'static str {
         Value::Null => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::Seq(_) => "[]interface {}",
@@ -131,6 +132,7 @@ fn sprintf_verb(value: &Value, verb: char) -> String {
         Value::Null => format!("%!{verb}(<nil>)"),
         Value::String(s) if verb == 'v' || verb == 's' => s.clone(),
         Value::Int(i) if verb == 'v' || verb == 'd' => i.to_string(),
+        Value::Uint(u) if verb == 'v' || verb == 'd' => u.to_string(),
         Value::Bool(_) | Value::Float(_) if verb == 'v' => plain(value),
         _ => format!("%!{verb}({}={})", type_name(value), plain(value)),
     }

@@ -487,6 +487,10 @@ pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
     if let Some(i) = golang::parse_int(&plain_text) {
         return Value::Int(i);
     }
+    // go-yaml tries ParseUint next: literals up to u64::MAX stay exact integers.
+    if let Some(u) = golang::parse_uint(&plain_text) {
+        return Value::Uint(u);
+    }
     if golang::is_yaml_float(&plain_text) {
         if let Ok(f) = plain_text.parse::<f64>() {
             return Value::Float(f);
@@ -593,6 +597,26 @@ mod tests {
     fn non_string_keys_are_rejected() {
         let err = parse("services:\n  1: {}\n").unwrap_err();
         assert_eq!(err.to_string(), "non-string key in services: 1");
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_uint64_then_float() {
+        // go-yaml: ParseInt, then ParseUint, then the float pattern.
+        let v = |t| resolve_scalar(t, true, None);
+        assert_eq!(v("9223372036854775808"), Value::Uint(1 << 63));
+        assert_eq!(v("0xFFFFFFFFFFFFFFFF"), Value::Uint(u64::MAX));
+        assert_eq!(
+            v("18446744073709551616"),
+            Value::Float(18446744073709551616.0)
+        );
+        assert_eq!(
+            v("+9223372036854775808"),
+            Value::Float(9223372036854775808.0)
+        );
+        assert_eq!(
+            v("-9223372036854775809"),
+            Value::Float(-9223372036854775809.0)
+        );
     }
 
     #[test]

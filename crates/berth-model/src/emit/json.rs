@@ -66,6 +66,7 @@ fn write(
         Out::Null => w.push_str("null"),
         Out::Bool(b) => w.push_str(if *b { "true" } else { "false" }),
         Out::Int(i) => w.push_str(&i.to_string()),
+        Out::Uint(u) => w.push_str(&u.to_string()),
         Out::Float(f, _) if f.is_nan() => return Err(UnsupportedValue("NaN".into())),
         Out::Float(f, _) if f.is_infinite() => {
             let sign = if *f > 0.0 { "+" } else { "-" };

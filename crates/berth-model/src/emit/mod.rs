@@ -19,6 +19,7 @@ pub enum Out<'a> {
     Null,
     Bool(bool),
     Int(i64),
+    Uint(u64),
     /// A float and the bit size of its Go type (32 or 64).
     Float(f64, u32),
     Str(Cow<'a, str>),
@@ -113,6 +114,7 @@ pub fn generic(v: &Value, format: Format) -> Out<'_> {
         Value::Null => Out::Null,
         Value::Bool(b) => Out::Bool(*b),
         Value::Int(i) => Out::Int(*i),
+        Value::Uint(u) => Out::Uint(*u),
         Value::Float(f) => Out::Float(*f, 64),
         Value::String(s) => Out::Str(s.as_str().into()),
         Value::Seq(items) => Out::Seq(items.iter().map(|e| generic(e, format)).collect()),
@@ -229,6 +231,7 @@ fn is_zero(v: &Value, kind: Kind, format: Format) -> bool {
             Value::Null => true,
             Value::Bool(b) => !b,
             Value::Int(i) => *i == 0,
+            Value::Uint(u) => *u == 0,
             Value::Float(f) => *f == 0.0,
             Value::String(s) => s.is_empty(),
             Value::Seq(s) => s.is_empty(),
@@ -277,6 +280,7 @@ pub fn marshal_kind(v: &Value, kind: Kind, format: Format) -> Out<'_> {
         Kind::Bool | Kind::External => Out::Bool(v.as_bool().unwrap_or(false)),
         Kind::Int | Kind::Uint | Kind::DeviceCount => match v {
             Value::Float(f) => Out::Int(*f as i64),
+            Value::Uint(u) => Out::Uint(*u),
             _ => Out::Int(v.as_i64().unwrap_or(0)),
         },
         Kind::Float32 | Kind::NanoCpus => Out::Float(as_f64(v), 32),
@@ -354,6 +358,7 @@ fn as_f64(v: &Value) -> f64 {
     match v {
         Value::Float(f) => *f,
         Value::Int(i) => *i as f64,
+        Value::Uint(u) => *u as f64,
         _ => 0.0,
     }
 }
