@@ -82,6 +82,7 @@ pub fn type_name(value: &Value) -> &'static str {
         Value::Null => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::Seq(_) => "[]interface {}",
@@ -131,6 +132,7 @@ fn sprintf_verb(value: &Value, verb: char) -> String {
         Value::Null => format!("%!{verb}(<nil>)"),
         Value::String(s) if verb == 'v' || verb == 's' => s.clone(),
         Value::Int(i) if verb == 'v' || verb == 'd' => i.to_string(),
+        Value::Uint(u) if verb == 'v' || verb == 'd' => u.to_string(),
         Value::Bool(_) | Value::Float(_) if verb == 'v' => plain(value),
         _ => format!("%!{verb}({}={})", type_name(value), plain(value)),
     }
@@ -231,6 +233,45 @@ pub fn parse_uint(s: &str) -> Option<u64> {
     parse_magnitude(s)
 }
 
+/// Go's `base64.StdEncoding.DecodeString`, as go-yaml decodes `!!binary` scalars: line
+/// breaks are skipped, padding is required, unused trailing bits are tolerated.
+pub fn decode_base64_std(s: &str) -> Option<Vec<u8>> {
+    fn sextet(c: u8) -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    }
+    let chars: Vec<u8> = s.bytes().filter(|b| *b != b'\r' && *b != b'\n').collect();
+    if !chars.len().is_multiple_of(4) {
+        return None;
+    }
+    let quanta = chars.len() / 4;
+    let mut out = Vec::with_capacity(quanta * 3);
+    for (qi, quad) in chars.chunks(4).enumerate() {
+        let mut bits = 0u32;
+        let mut used = 4;
+        for (j, &c) in quad.iter().enumerate() {
+            if c == b'=' {
+                // Padding only ends the last quantum, after at least two data characters.
+                if qi + 1 != quanta || j < 2 || quad[j..].iter().any(|&b| b != b'=') {
+                    return None;
+                }
+                used = j;
+                break;
+            }
+            bits |= sextet(c)? << (18 - 6 * j);
+        }
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..used]);
+    }
+    Some(out)
+}
+
 /// go-yaml's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
 pub fn is_yaml_float(s: &str) -> bool {
     let b = s.as_bytes();
@@ -275,6 +316,22 @@ pub fn is_yaml_float(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_like_go_std_encoding() {
+        // Checked with `x-a: !!binary ...` through the reference.
+        let text = |s| decode_base64_std(s).map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(text("aGVsbG8="), Some("hello".into()));
+        assert_eq!(text("aGVsbG9="), Some("hello".into()));
+        assert_eq!(text("aGVs\nbG8h"), Some("hello!".into()));
+        assert_eq!(text("aGVsbA=="), Some("hell".into()));
+        assert_eq!(text(""), Some(String::new()));
+        assert_eq!(text("aGVsbG8"), None);
+        assert_eq!(text("aGVsbA"), None);
+        assert_eq!(text(" aGVs bG8= "), None);
+        assert_eq!(text("aG=sbG8="), None);
+        assert_eq!(decode_base64_std("/w=="), Some(vec![0xff]));
+    }
 
     #[test]
     fn quote_like_strconv() {

@@ -2,7 +2,7 @@
 //! (docker/compose pkg/compose/hash.go): sha256 of Go's compact `json.Marshal` of the typed
 //! object, after clearing the fields that must not trigger a recreate.
 
-use crate::emit::{marshal_struct, write_json_compact, Format};
+use crate::emit::{marshal_struct, write_json_compact, Format, UnsupportedValue};
 use crate::shape::{NETWORK, SERVICE, VOLUME};
 use crate::value::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -12,7 +12,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The JSON bytes `ServiceHash` digests, for a typed service (as `shape::decode` makes it).
-pub fn service_hash_input(service: &Value) -> String {
+/// Fails like `json.Marshal` on a non-finite float (`cpus: .inf`).
+pub fn service_hash_input(service: &Value) -> Result<String, UnsupportedValue> {
     let mut m: Map = service.as_map().cloned().unwrap_or_default();
     // ServiceHash clears these before marshalling.
     for key in ["build", "pull_policy", "scale", "depends_on", "profiles"] {
@@ -25,18 +26,18 @@ pub fn service_hash_input(service: &Value) -> String {
 }
 
 /// compose's `ServiceHash` of a typed service.
-pub fn service_hash(service: &Value) -> String {
-    sha256_hex(service_hash_input(service).as_bytes())
+pub fn service_hash(service: &Value) -> Result<String, UnsupportedValue> {
+    Ok(sha256_hex(service_hash_input(service)?.as_bytes()))
 }
 
 /// compose's `NetworkHash` of a typed network.
-pub fn network_hash(network: &Value) -> String {
-    let json = write_json_compact(&marshal_struct(network.as_map(), &NETWORK, Format::Json));
-    sha256_hex(json.as_bytes())
+pub fn network_hash(network: &Value) -> Result<String, UnsupportedValue> {
+    let json = write_json_compact(&marshal_struct(network.as_map(), &NETWORK, Format::Json))?;
+    Ok(sha256_hex(json.as_bytes()))
 }
 
 /// compose's `VolumeHash` of a typed volume (the driver defaults to "local").
-pub fn volume_hash(volume: &Value) -> String {
+pub fn volume_hash(volume: &Value) -> Result<String, UnsupportedValue> {
     let mut m: Map = volume.as_map().cloned().unwrap_or_default();
     let empty = m
         .get("driver")
@@ -45,8 +46,8 @@ pub fn volume_hash(volume: &Value) -> String {
     if empty {
         m.insert("driver".into(), Value::from("local"));
     }
-    let json = write_json_compact(&marshal_struct(Some(&m), &VOLUME, Format::Json));
-    sha256_hex(json.as_bytes())
+    let json = write_json_compact(&marshal_struct(Some(&m), &VOLUME, Format::Json))?;
+    Ok(sha256_hex(json.as_bytes()))
 }
 
 #[cfg(test)]
@@ -57,8 +58,8 @@ mod tests {
     fn network_and_volume_hashes_match_compose() {
         // Values printed by the reference (compose facts §3.2).
         let net = Value::from_pairs([("name", "invlabels_front".into())]);
-        assert!(network_hash(&net).starts_with("0826470a"));
+        assert!(network_hash(&net).unwrap().starts_with("0826470a"));
         let vol = Value::from_pairs([("name", "invlabels_data".into())]);
-        assert!(volume_hash(&vol).starts_with("a38e163e"));
+        assert!(volume_hash(&vol).unwrap().starts_with("a38e163e"));
     }
 }

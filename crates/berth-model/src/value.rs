@@ -15,6 +15,9 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer literal above `i64::MAX` that fits `u64`: go-yaml decodes it as `uint64`
+    /// (and prints it back in full), where anything larger becomes a float.
+    Uint(u64),
     Float(f64),
     String(String),
     Seq(Vec<Value>),
@@ -84,7 +87,7 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "boolean",
-            Value::Int(_) => "integer",
+            Value::Int(_) | Value::Uint(_) => "integer",
             Value::Float(_) => "number",
             Value::String(_) => "string",
             Value::Seq(_) => "array",
@@ -97,6 +100,7 @@ impl Value {
             Value::Null => Some(String::new()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
+            Value::Uint(u) => Some(u.to_string()),
             Value::Float(f) => Some(crate::gofmt::format_float(*f, 64)),
             Value::String(s) => Some(s.clone()),
             _ => None,
@@ -111,9 +115,10 @@ impl From<serde_json::Value> for Value {
         match j {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Float(n.as_f64().unwrap_or_default()),
+            serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Value::Int(i),
+                (None, Some(u)) => Value::Uint(u),
+                _ => Value::Float(n.as_f64().unwrap_or_default()),
             },
             serde_json::Value::String(s) => Value::String(s),
             serde_json::Value::Array(items) => {

@@ -135,6 +135,14 @@ pub(crate) fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailur
     1
 }
 
+/// The project loaded but encoding/json refused a value (a non-finite float): compose prints
+/// the marshalling error after the load warnings, even with `-q`.
+fn json_failure(settings: &Settings, diags: &Diagnostics, error: &emit::UnsupportedValue) -> u8 {
+    report(settings, diags);
+    output::error(&error.to_string());
+    1
+}
+
 pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     // The flag also turns normalisation off; the variable only changes the name separator.
     let compatibility_flag = on(global.compatibility);
@@ -307,7 +315,10 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
             Err(f) => return fail(settings, &diags, f),
         };
         if format == "json" {
-            emit::to_json_generic(&model)
+            match emit::to_json_generic(&model) {
+                Ok(text) => text,
+                Err(e) => return json_failure(settings, &diags, &e),
+            }
         } else {
             emit::to_yaml_generic(&model)
         }
@@ -318,7 +329,10 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
             resolve_environment: true,
         });
         let rendered = if format == "json" {
-            emit::to_json(&project.model)
+            match emit::to_json(&project.model) {
+                Ok(text) => text,
+                Err(e) => return json_failure(settings, &diags, &e),
+            }
         } else {
             emit::to_yaml(&project.model)
         };
@@ -386,7 +400,15 @@ fn print_hashes(settings: &Settings, project: &Project, selection: &str) -> u8 {
             let _ = settings;
             return 1;
         };
-        out.push_str(&format!("{name} {}\n", hash::service_hash(service)));
+        match hash::service_hash(service) {
+            Ok(digest) => out.push_str(&format!("{name} {digest}\n")),
+            Err(e) => {
+                // compose prints the hashes of the services before the failing one.
+                output::data(&out);
+                output::error(&e.to_string());
+                return 1;
+            }
+        }
     }
     output::data(&out);
     0

@@ -97,6 +97,7 @@ fn marshalled<'a>(variables: &'a [Variable], keys: [&'static str; 4]) -> Out<'a>
 }
 
 fn json(variables: &[Variable]) -> String {
+    // Only strings and booleans: encoding/json cannot refuse any of them.
     emit::write_json(
         &marshalled(
             variables,
@@ -107,6 +108,7 @@ fn json(variables: &[Variable]) -> String {
             escape_html: false,
         },
     )
+    .unwrap_or_default()
 }
 
 /// `yaml.Marshal`: go-yaml's default 4-space indent, lowercased field names. The writer

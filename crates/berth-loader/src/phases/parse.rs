@@ -71,6 +71,8 @@ pub enum ParseError {
     },
     #[error("yaml: map merge requires map or sequence of maps as the value")]
     BadMerge { pos: Pos },
+    #[error("yaml: !!binary value contains invalid base64 data")]
+    InvalidBinary { pos: Pos },
 }
 
 impl ParseError {
@@ -81,7 +83,8 @@ impl ParseError {
             | ParseError::DuplicateKey { pos, .. }
             | ParseError::UnknownAnchor { pos, .. }
             | ParseError::NonStringKey { pos, .. }
-            | ParseError::BadMerge { pos } => Some(*pos),
+            | ParseError::BadMerge { pos }
+            | ParseError::InvalidBinary { pos } => Some(*pos),
         }
     }
 }
@@ -347,6 +350,13 @@ fn resolve(
         .entry(path.clone())
         .or_insert(node.pos);
     Ok(Some(match &node.kind {
+        // go-yaml decodes `!!binary` into the bytes as a Go string. Bytes that are not UTF-8
+        // are kept lossily: the reference would re-encode them as `!!binary` in YAML output.
+        Kind::Scalar { text, .. } if node.tag.as_deref() == Some("!!binary") => {
+            let bytes = golang::decode_base64_std(text)
+                .ok_or(ParseError::InvalidBinary { pos: node.pos })?;
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        }
         Kind::Scalar { text, plain } => resolve_scalar(text, *plain, node.tag.as_deref()),
         Kind::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -477,6 +487,10 @@ pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
     if let Some(i) = golang::parse_int(&plain_text) {
         return Value::Int(i);
     }
+    // go-yaml tries ParseUint next: literals up to u64::MAX stay exact integers.
+    if let Some(u) = golang::parse_uint(&plain_text) {
+        return Value::Uint(u);
+    }
     if golang::is_yaml_float(&plain_text) {
         if let Ok(f) = plain_text.parse::<f64>() {
             return Value::Float(f);
@@ -583,6 +597,39 @@ mod tests {
     fn non_string_keys_are_rejected() {
         let err = parse("services:\n  1: {}\n").unwrap_err();
         assert_eq!(err.to_string(), "non-string key in services: 1");
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_uint64_then_float() {
+        // go-yaml: ParseInt, then ParseUint, then the float pattern.
+        let v = |t| resolve_scalar(t, true, None);
+        assert_eq!(v("9223372036854775808"), Value::Uint(1 << 63));
+        assert_eq!(v("0xFFFFFFFFFFFFFFFF"), Value::Uint(u64::MAX));
+        assert_eq!(
+            v("18446744073709551616"),
+            Value::Float(18446744073709551616.0)
+        );
+        assert_eq!(
+            v("+9223372036854775808"),
+            Value::Float(9223372036854775808.0)
+        );
+        assert_eq!(
+            v("-9223372036854775809"),
+            Value::Float(-9223372036854775809.0)
+        );
+    }
+
+    #[test]
+    fn binary_scalars_are_base64_decoded() {
+        let docs = parse("a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8h\n").unwrap();
+        let v = docs[0].value.as_ref().unwrap();
+        assert_eq!(v.get("a"), Some(&Value::from("hello")));
+        assert_eq!(v.get("b"), Some(&Value::from("hello!")));
+        let err = parse("a: !!binary aGVsbG8\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yaml: !!binary value contains invalid base64 data"
+        );
     }
 
     #[test]

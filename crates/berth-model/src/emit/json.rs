@@ -4,6 +4,12 @@
 use super::Out;
 use crate::gofmt::format_json_float;
 
+/// encoding/json refuses non-finite floats (`+Inf`, `-Inf`, `NaN`) and fails the whole
+/// marshalling; compose then prints this and exits 1 (e.g. `x-top: .inf` with `--format json`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("json: unsupported value: {0}")]
+pub struct UnsupportedValue(pub String);
+
 /// How a JSON encoder is set up: indentation unit (None = compact) and HTML escaping.
 #[derive(Debug, Clone, Copy)]
 pub struct JsonStyle {
@@ -12,7 +18,7 @@ pub struct JsonStyle {
 }
 
 /// Prints like Go's `json.MarshalIndent(v, "", "  ")`.
-pub fn write_json_indent(v: &Out) -> String {
+pub fn write_json_indent(v: &Out) -> Result<String, UnsupportedValue> {
     write_json(
         v,
         JsonStyle {
@@ -23,7 +29,7 @@ pub fn write_json_indent(v: &Out) -> String {
 }
 
 /// Prints like Go's `json.Marshal(v)`.
-pub fn write_json_compact(v: &Out) -> String {
+pub fn write_json_compact(v: &Out) -> Result<String, UnsupportedValue> {
     write_json(
         v,
         JsonStyle {
@@ -34,10 +40,10 @@ pub fn write_json_compact(v: &Out) -> String {
 }
 
 /// Prints like a Go `json.Encoder` set up as `style` says (without Encode's newline).
-pub fn write_json(v: &Out, style: JsonStyle) -> String {
+pub fn write_json(v: &Out, style: JsonStyle) -> Result<String, UnsupportedValue> {
     let mut w = String::with_capacity(1024);
-    write(&mut w, v, style.indent.map(|_| 0), style);
-    w
+    write(&mut w, v, style.indent.map(|_| 0), style)?;
+    Ok(w)
 }
 
 fn newline(w: &mut String, indent: Option<usize>, style: JsonStyle) {
@@ -49,18 +55,29 @@ fn newline(w: &mut String, indent: Option<usize>, style: JsonStyle) {
     }
 }
 
-fn write(w: &mut String, v: &Out, indent: Option<usize>, style: JsonStyle) {
+fn write(
+    w: &mut String,
+    v: &Out,
+    indent: Option<usize>,
+    style: JsonStyle,
+) -> Result<(), UnsupportedValue> {
     let inner = indent.map(|n| n + 1);
     match v {
         Out::Null => w.push_str("null"),
         Out::Bool(b) => w.push_str(if *b { "true" } else { "false" }),
         Out::Int(i) => w.push_str(&i.to_string()),
+        Out::Uint(u) => w.push_str(&u.to_string()),
+        Out::Float(f, _) if f.is_nan() => return Err(UnsupportedValue("NaN".into())),
+        Out::Float(f, _) if f.is_infinite() => {
+            let sign = if *f > 0.0 { "+" } else { "-" };
+            return Err(UnsupportedValue(format!("{sign}Inf")));
+        }
         Out::Float(f, bits) => w.push_str(&format_json_float(*f, *bits)),
         Out::Str(s) => write_escaped(w, s, style.escape_html),
         Out::Seq(items) => {
             if items.is_empty() {
                 w.push_str("[]");
-                return;
+                return Ok(());
             }
             w.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -68,7 +85,7 @@ fn write(w: &mut String, v: &Out, indent: Option<usize>, style: JsonStyle) {
                     w.push(',');
                 }
                 newline(w, inner, style);
-                write(w, item, inner, style);
+                write(w, item, inner, style)?;
             }
             newline(w, indent, style);
             w.push(']');
@@ -76,7 +93,7 @@ fn write(w: &mut String, v: &Out, indent: Option<usize>, style: JsonStyle) {
         Out::Map(entries) => {
             if entries.is_empty() {
                 w.push_str("{}");
-                return;
+                return Ok(());
             }
             w.push('{');
             for (i, (k, item)) in entries.iter().enumerate() {
@@ -89,12 +106,13 @@ fn write(w: &mut String, v: &Out, indent: Option<usize>, style: JsonStyle) {
                 if indent.is_some() {
                     w.push(' ');
                 }
-                write(w, item, inner, style);
+                write(w, item, inner, style)?;
             }
             newline(w, indent, style);
             w.push('}');
         }
     }
+    Ok(())
 }
 
 /// encoding/json string escaping; `<`, `>` and `&` escaped only when `html`.
@@ -128,4 +146,23 @@ fn write_escaped(w: &mut String, s: &str, html: bool) {
         }
     }
     w.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_floats_fail_like_encoding_json() {
+        // The reference prints these for `x-top: .inf` / `-.inf` / `.nan` with `--format json`.
+        let doc = |f| Out::Map(vec![("x".into(), Out::Seq(vec![Out::Float(f, 64)]))]);
+        let msg = |f| write_json_indent(&doc(f)).unwrap_err().to_string();
+        assert_eq!(msg(f64::INFINITY), "json: unsupported value: +Inf");
+        assert_eq!(msg(f64::NEG_INFINITY), "json: unsupported value: -Inf");
+        assert_eq!(msg(f64::NAN), "json: unsupported value: NaN");
+        assert_eq!(
+            write_json_compact(&doc(0.5)).unwrap(),
+            "{\"x\":[0.5]}".to_string()
+        );
+    }
 }

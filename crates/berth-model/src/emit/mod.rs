@@ -10,7 +10,7 @@ use crate::shape::{Custom, Field, Kind, Struct, Tag, PROJECT};
 use crate::value::{Map, Value};
 use std::borrow::Cow;
 
-pub use json::{write_json, write_json_compact, write_json_indent, JsonStyle};
+pub use json::{write_json, write_json_compact, write_json_indent, JsonStyle, UnsupportedValue};
 pub use yaml::write_yaml;
 
 /// A value ready to print: what Go's marshallers see after custom `MarshalYAML`/`MarshalJSON`.
@@ -19,6 +19,7 @@ pub enum Out<'a> {
     Null,
     Bool(bool),
     Int(i64),
+    Uint(u64),
     /// A float and the bit size of its Go type (32 or 64).
     Float(f64, u32),
     Str(Cow<'a, str>),
@@ -41,8 +42,9 @@ pub fn to_yaml(project: &Value) -> String {
 }
 
 /// Prints the typed project as `docker compose config --format json` does (no trailing
-/// newline; top-level keys sorted; models omitted like the reference).
-pub fn to_json(project: &Value) -> String {
+/// newline; top-level keys sorted; models omitted like the reference). Fails like
+/// encoding/json on a non-finite float (only top-level `x-` values can hold one in print).
+pub fn to_json(project: &Value) -> Result<String, UnsupportedValue> {
     let out = project_json(project);
     write_json_indent(&out)
 }
@@ -53,7 +55,7 @@ pub fn to_yaml_generic(model: &Value) -> String {
 }
 
 /// Prints an untyped model (`--no-interpolate`) as indented JSON, maps sorted bytewise.
-pub fn to_json_generic(model: &Value) -> String {
+pub fn to_json_generic(model: &Value) -> Result<String, UnsupportedValue> {
     write_json_indent(&generic(model, Format::Json))
 }
 
@@ -112,6 +114,7 @@ pub fn generic(v: &Value, format: Format) -> Out<'_> {
         Value::Null => Out::Null,
         Value::Bool(b) => Out::Bool(*b),
         Value::Int(i) => Out::Int(*i),
+        Value::Uint(u) => Out::Uint(*u),
         Value::Float(f) => Out::Float(*f, 64),
         Value::String(s) => Out::Str(s.as_str().into()),
         Value::Seq(items) => Out::Seq(items.iter().map(|e| generic(e, format)).collect()),
@@ -228,6 +231,7 @@ fn is_zero(v: &Value, kind: Kind, format: Format) -> bool {
             Value::Null => true,
             Value::Bool(b) => !b,
             Value::Int(i) => *i == 0,
+            Value::Uint(u) => *u == 0,
             Value::Float(f) => *f == 0.0,
             Value::String(s) => s.is_empty(),
             Value::Seq(s) => s.is_empty(),
@@ -276,6 +280,7 @@ pub fn marshal_kind(v: &Value, kind: Kind, format: Format) -> Out<'_> {
         Kind::Bool | Kind::External => Out::Bool(v.as_bool().unwrap_or(false)),
         Kind::Int | Kind::Uint | Kind::DeviceCount => match v {
             Value::Float(f) => Out::Int(*f as i64),
+            Value::Uint(u) => Out::Uint(*u),
             _ => Out::Int(v.as_i64().unwrap_or(0)),
         },
         Kind::Float32 | Kind::NanoCpus => Out::Float(as_f64(v), 32),
@@ -353,6 +358,7 @@ fn as_f64(v: &Value) -> f64 {
     match v {
         Value::Float(f) => *f,
         Value::Int(i) => *i as f64,
+        Value::Uint(u) => *u as f64,
         _ => 0.0,
     }
 }
@@ -444,7 +450,7 @@ mod tests {
         let p = Value::Map(p);
         let start = std::time::Instant::now();
         let yaml = to_yaml(&p);
-        let json = to_json(&p);
+        let json = to_json(&p).unwrap();
         let elapsed = start.elapsed();
         // go-yaml's natural order puts s9 before s10; JSON is bytewise.
         assert!(yaml.find("  s9:\n").unwrap() < yaml.find("  s10:\n").unwrap());

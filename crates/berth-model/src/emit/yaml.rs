@@ -98,6 +98,7 @@ fn write_inline(w: &mut String, v: &Out, content_indent: usize) {
         Out::Null => w.push_str("null"),
         Out::Bool(b) => w.push_str(if *b { "true" } else { "false" }),
         Out::Int(i) => w.push_str(&i.to_string()),
+        Out::Uint(u) => w.push_str(&u.to_string()),
         Out::Float(f, bits) => {
             let s = format_float(*f, *bits);
             w.push_str(match s.as_str() {

@@ -96,6 +96,7 @@ fn go_kind_name(v: &Value) -> &'static str {
         Value::Null => "invalid",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",
+        Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
         Value::Seq(_) => "slice",
@@ -123,6 +124,7 @@ fn to_string_scalar(v: &Value, path: &str) -> R<String> {
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Int(i) => Ok(i.to_string()),
+        Value::Uint(u) => Ok(u.to_string()),
         other => Err(unconvertible(path, "string", other)),
     }
 }
@@ -150,6 +152,11 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
         },
         Int | Uint | DeviceCount => match raw {
             Value::Int(i) => Value::Int(*i),
+            // mapstructure converts with Go's int64(u): signed fields wrap around (compose
+            // then reports `scale: 9223372036854775808` as negative). Unsigned fields keep it
+            // (exact for the uint64 ones, retries and parallelism).
+            Value::Uint(u) if matches!(kind, Uint) => Value::Uint(*u),
+            Value::Uint(u) => Value::Int(*u as i64),
             Value::Float(f) => Value::Int(*f as i64),
             Value::String(s) => {
                 if matches!(kind, DeviceCount) && s.eq_ignore_ascii_case("all") {
@@ -179,6 +186,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
         Float32 | Float64 | NanoCpus => {
             let f = match raw {
                 Value::Int(i) => *i as f64,
+                Value::Uint(u) => *u as f64,
                 Value::Float(f) => *f,
                 Value::String(s) => parse_go_float(s).ok_or_else(|| DecodeError {
                     path: path.to_string(),

@@ -221,7 +221,7 @@ impl<'v> Checker<'v> {
                 }),
                 _ => true,
             },
-            Value::Int(_) | Value::Float(_) => self.check_number(node, value),
+            Value::Int(_) | Value::Uint(_) | Value::Float(_) => self.check_number(node, value),
             Value::Null | Value::Bool(_) => true,
         };
         if !valid && !self.collect {
@@ -311,6 +311,7 @@ impl<'v> Checker<'v> {
     fn check_number(&mut self, node: &'static Node, value: &Value) -> bool {
         let n = match value {
             Value::Int(i) => *i as f64,
+            Value::Uint(u) => *u as f64,
             Value::Float(f) => *f,
             _ => return true,
         };
@@ -371,8 +372,8 @@ fn has_type(ty: Ty, value: &Value) -> bool {
     match (ty, value) {
         (Ty::Null, Value::Null)
         | (Ty::Boolean, Value::Bool(_))
-        | (Ty::Integer, Value::Int(_))
-        | (Ty::Number, Value::Int(_) | Value::Float(_))
+        | (Ty::Integer, Value::Int(_) | Value::Uint(_))
+        | (Ty::Number, Value::Int(_) | Value::Uint(_) | Value::Float(_))
         | (Ty::String, Value::String(_))
         | (Ty::Array, Value::Seq(_))
         | (Ty::Object, Value::Map(_)) => true,
@@ -384,6 +385,8 @@ fn has_type(ty: Ty, value: &Value) -> bool {
 fn below(value: &Value, n: f64, min: i64) -> bool {
     match value {
         Value::Int(i) => *i < min,
+        // Above i64::MAX, so above any minimum.
+        Value::Uint(_) => false,
         _ => n < min as f64,
     }
 }
@@ -391,6 +394,7 @@ fn below(value: &Value, n: f64, min: i64) -> bool {
 fn above(value: &Value, n: f64, max: i64) -> bool {
     match value {
         Value::Int(i) => *i > max,
+        Value::Uint(_) => true,
         _ => n > max as f64,
     }
 }
@@ -428,6 +432,8 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Uint(x), Value::Uint(y)) => x == y,
+        (Value::Uint(u), Value::Float(f)) | (Value::Float(f), Value::Uint(u)) => *u as f64 == *f,
         (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => *i as f64 == *f,
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Seq(x), Value::Seq(y)) => {
@@ -450,9 +456,10 @@ fn json_hash(value: &Value) -> u64 {
         Value::Null => 0u8.hash(&mut h),
         Value::Bool(b) => (1u8, b).hash(&mut h),
         Value::String(s) => (2u8, s).hash(&mut h),
-        Value::Int(_) | Value::Float(_) => {
+        Value::Int(_) | Value::Uint(_) | Value::Float(_) => {
             let n = match value {
                 Value::Int(i) => *i as f64,
+                Value::Uint(u) => *u as f64,
                 Value::Float(f) => *f,
                 _ => 0.0,
             };
