@@ -3,26 +3,16 @@
 //! Random compose models are generated from the attributes' short and long syntaxes, loaded
 //! through the whole pipeline and rendered; the rendering is then loaded and rendered again.
 
-use berth_loader::{Diagnostics, LoadRequest, ProjectOptions};
+mod common;
+
 use proptest::prelude::*;
 
 fn render(dir: &std::path::Path, content: &str) -> Result<String, String> {
     std::fs::write(dir.join("compose.yaml"), content).map_err(|e| e.to_string())?;
-    let options = ProjectOptions {
-        cwd: dir.to_path_buf(),
-        os_env: [("HOME".to_string(), "/home/test".to_string())]
-            .into_iter()
-            .collect(),
-        ..Default::default()
-    };
-    let request = LoadRequest {
-        resolve_environment: true,
-        ..Default::default()
-    };
-    let mut diags = Diagnostics::default();
-    let project =
-        berth_loader::load_project(&options, &request, &mut diags).map_err(|e| e.to_string())?;
-    Ok(berth_model::emit::to_yaml(&project.model).replace('$', "$$"))
+    let project = common::load_in(dir, Default::default()).map_err(|e| e.to_string())?;
+    Ok(berth_model::emit::escape_dollars(
+        &berth_model::emit::to_yaml(&project.model),
+    ))
 }
 
 fn service() -> impl Strategy<Value = String> {

@@ -2,7 +2,9 @@
 //! (characters replaced, removed or inserted), go through the whole loading pipeline and both
 //! writers.
 
-use berth_loader::{Diagnostics, LoadRequest, LoadSwitches, ProjectOptions};
+mod common;
+
+use berth_loader::LoadSwitches;
 use proptest::prelude::*;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
@@ -22,23 +24,11 @@ const NOISE: &[char] = &[
 ];
 
 fn load_everything(dir: &std::path::Path, interpolate: bool) {
-    let options = ProjectOptions {
-        cwd: dir.to_path_buf(),
-        os_env: [("HOME".to_string(), "/home/test".to_string())]
-            .into_iter()
-            .collect(),
+    let switches = LoadSwitches {
+        interpolate,
         ..Default::default()
     };
-    let request = LoadRequest {
-        switches: LoadSwitches {
-            interpolate,
-            ..Default::default()
-        },
-        resolve_environment: true,
-        ..Default::default()
-    };
-    let mut diags = Diagnostics::default();
-    if let Ok(project) = berth_loader::load_project(&options, &request, &mut diags) {
+    if let Ok(project) = common::load_in(dir, switches) {
         let _ = berth_model::emit::to_yaml(&project.model);
         let _ = berth_model::emit::to_json(&project.model);
         for service in project.services().values() {

@@ -336,7 +336,7 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         } else {
             emit::to_yaml(&project.model)
         };
-        rendered.replace('$', "$$")
+        emit::escape_dollars(&rendered)
     };
     report(settings, &diags);
     if on(args.quiet) {
