@@ -276,6 +276,7 @@ pub(crate) fn project_name(
                         Some(Value::Seq(_)) => Some("seq"),
                         Some(Value::Map(_)) | None => None,
                         Some(Value::String(_)) => Some("str"),
+                        Some(Value::Timestamp(_)) => Some("timestamp"),
                         Some(Value::Int(_) | Value::Uint(_)) => Some("int"),
                         Some(Value::Float(_)) => Some("float"),
                         Some(Value::Bool(_)) => Some("bool"),

@@ -85,6 +85,7 @@ pub fn type_name(value: &Value) -> &'static str {
         Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
+        Value::Timestamp(_) => "time.Time",
         Value::Seq(_) => "[]interface {}",
         Value::Map(_) => "map[string]interface {}",
     }
@@ -133,6 +134,8 @@ fn sprintf_verb(value: &Value, verb: char) -> String {
         Value::String(s) if verb == 'v' || verb == 's' => s.clone(),
         Value::Int(i) if verb == 'v' || verb == 'd' => i.to_string(),
         Value::Uint(u) if verb == 'v' || verb == 'd' => u.to_string(),
+        // time.Time is a Stringer: `%v` and `%s` print `t.String()`.
+        Value::Timestamp(t) if verb == 'v' || verb == 's' => t.to_string(),
         Value::Bool(_) | Value::Float(_) if verb == 'v' => plain(value),
         _ => format!("%!{verb}({}={})", type_name(value), plain(value)),
     }

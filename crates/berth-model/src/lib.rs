@@ -7,6 +7,7 @@
 pub mod emit;
 pub mod gofmt;
 pub mod golang;
+pub mod gotime;
 pub mod hash;
 pub mod labels;
 pub mod shape;

@@ -6,6 +6,8 @@
 
 use indexmap::IndexMap;
 
+use crate::gotime::Timestamp;
+
 /// An ordered mapping with string keys (compose keys are always strings after parsing).
 pub type Map = IndexMap<String, Value>;
 
@@ -20,6 +22,9 @@ pub enum Value {
     Uint(u64),
     Float(f64),
     String(String),
+    /// A plain scalar in one of go-yaml's timestamp layouts: a Go `time.Time`, which is neither
+    /// a string nor a number (the schema rejects it as `time.Time` wherever a type is set).
+    Timestamp(Timestamp),
     Seq(Vec<Value>),
     Map(Map),
 }
@@ -90,6 +95,8 @@ impl Value {
             Value::Int(_) | Value::Uint(_) => "integer",
             Value::Float(_) => "number",
             Value::String(_) => "string",
+            // The schema validator's own word for a Go type it cannot map to JSON.
+            Value::Timestamp(_) => "time.Time",
             Value::Seq(_) => "array",
             Value::Map(_) => "object",
         }
@@ -103,6 +110,7 @@ impl Value {
             Value::Uint(u) => Some(u.to_string()),
             Value::Float(f) => Some(crate::gofmt::format_float(*f, 64)),
             Value::String(s) => Some(s.clone()),
+            Value::Timestamp(t) => Some(t.to_string()),
             _ => None,
         }
     }

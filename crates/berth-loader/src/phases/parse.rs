@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use berth_model::golang;
+use berth_model::gotime::Timestamp;
 use berth_model::{Map, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -73,6 +74,15 @@ pub enum ParseError {
     BadMerge { pos: Pos },
     #[error("yaml: !!binary value contains invalid base64 data")]
     InvalidBinary { pos: Pos },
+    /// A scalar tagged `!!null`, `!!bool`, `!!int`, `!!float` or `!!timestamp` whose text
+    /// resolves to another kind (go-yaml: "cannot decode !!str `foo` as a !!int").
+    #[error("yaml: cannot decode !!{found} `{text}` as a !!{want}")]
+    TagMismatch {
+        found: &'static str,
+        text: String,
+        want: &'static str,
+        pos: Pos,
+    },
 }
 
 impl ParseError {
@@ -84,7 +94,8 @@ impl ParseError {
             | ParseError::UnknownAnchor { pos, .. }
             | ParseError::NonStringKey { pos, .. }
             | ParseError::BadMerge { pos }
-            | ParseError::InvalidBinary { pos } => Some(*pos),
+            | ParseError::InvalidBinary { pos }
+            | ParseError::TagMismatch { pos, .. } => Some(*pos),
         }
     }
 }
@@ -357,7 +368,7 @@ fn resolve(
                 .ok_or(ParseError::InvalidBinary { pos: node.pos })?;
             Value::String(String::from_utf8_lossy(&bytes).into_owned())
         }
-        Kind::Scalar { text, plain } => resolve_scalar(text, *plain, node.tag.as_deref()),
+        Kind::Scalar { text, plain } => scalar_at(text, *plain, node)?,
         Kind::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -394,7 +405,7 @@ fn resolve_map(
             });
         }
         let key_value = match &key.kind {
-            Kind::Scalar { text, plain } => resolve_scalar(text, *plain, key.tag.as_deref()),
+            Kind::Scalar { text, plain } => scalar_at(text, *plain, key)?,
             _ => Value::Null,
         };
         if matches!(&key.kind, Kind::Scalar { text, plain: true } if text == "<<") {
@@ -447,21 +458,63 @@ fn resolve_map(
 fn go_sharp_v(v: &Value) -> String {
     match v {
         Value::Null => "<nil>".into(),
+        Value::Timestamp(t) => t.go_string(),
         other => other.scalar_to_string().unwrap_or_default(),
     }
 }
 
+/// A tagged scalar whose text resolves to another kind: go-yaml's short names of both tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagMismatch {
+    pub found: &'static str,
+    pub want: &'static str,
+}
+
+/// [`resolve_scalar`] for a node, with a tag mismatch located at the node.
+fn scalar_at(text: &str, plain: bool, node: &Node) -> Result<Value, ParseError> {
+    resolve_scalar(text, plain, node.tag.as_deref()).map_err(|m| ParseError::TagMismatch {
+        found: m.found,
+        text: text.to_string(),
+        want: m.want,
+        pos: node.pos,
+    })
+}
+
 /// Resolves a scalar the way go-yaml v3 does when decoding into `any`.
-pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
-    match tag {
-        Some("!!str") | Some("!!binary") | Some("!!timestamp") => {
-            return Value::String(text.into())
-        }
-        Some("!!null") => return Value::Null,
-        Some("!!bool") | Some("!!int") | Some("!!float") => {}
-        _ if !plain => return Value::String(text.into()),
-        _ => {}
+///
+/// Quoted and block scalars are strings unless a tag says otherwise; a resolvable tag
+/// (`!!null`, `!!bool`, `!!int`, `!!float`, `!!timestamp`) resolves the text as if it were
+/// plain and insists on getting that kind (an integer may be read as a float).
+pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, TagMismatch> {
+    let want = match tag {
+        Some("!!str") | Some("!!binary") => return Ok(Value::String(text.into())),
+        Some("!!null") => "null",
+        Some("!!bool") => "bool",
+        Some("!!int") => "int",
+        Some("!!float") => "float",
+        Some("!!timestamp") => "timestamp",
+        _ if !plain => return Ok(Value::String(text.into())),
+        _ => return Ok(resolve_plain(text)),
+    };
+    let value = resolve_plain(text);
+    let found = match &value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Uint(_) => "int",
+        Value::Float(_) => "float",
+        Value::Timestamp(_) => "timestamp",
+        _ => "str",
+    };
+    match (want, value) {
+        ("float", Value::Int(i)) => Ok(Value::Float(i as f64)),
+        ("float", Value::Uint(u)) => Ok(Value::Float(u as f64)),
+        (want, value) if want == found => Ok(value),
+        (want, _) => Err(TagMismatch { found, want }),
     }
+}
+
+/// go-yaml's resolution of an untagged plain scalar.
+fn resolve_plain(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -482,6 +535,11 @@ pub fn resolve_scalar(text: &str, plain: bool, tag: Option<&str>) -> Value {
     }
     if !(first.is_ascii_digit() || first == b'-' || first == b'+') {
         return Value::String(text.into());
+    }
+    // Timestamps are tried first (before the underscores are dropped): `2001-12-14` is a
+    // Go time.Time, not a string.
+    if let Some(t) = Timestamp::parse(text) {
+        return Value::Timestamp(t);
     }
     let plain_text: String = text.chars().filter(|c| *c != '_').collect();
     if let Some(i) = golang::parse_int(&plain_text) {
@@ -523,7 +581,10 @@ mod tests {
         assert_eq!(m["i"], Value::Float(8.0));
         assert_eq!(m["j"], Value::Float(0.5));
         assert_eq!(m["k"], Value::Float(1000.0));
-        assert_eq!(m["l"], Value::String("2001-12-14".into()));
+        assert_eq!(
+            m["l"],
+            Value::Timestamp(Timestamp::parse("2001-12-14").unwrap())
+        );
         assert_eq!(m["m"], Value::Int(-12));
     }
 
@@ -602,7 +663,7 @@ mod tests {
     #[test]
     fn integers_beyond_i64_are_uint64_then_float() {
         // go-yaml: ParseInt, then ParseUint, then the float pattern.
-        let v = |t| resolve_scalar(t, true, None);
+        let v = |t| resolve_scalar(t, true, None).unwrap();
         assert_eq!(v("9223372036854775808"), Value::Uint(1 << 63));
         assert_eq!(v("0xFFFFFFFFFFFFFFFF"), Value::Uint(u64::MAX));
         assert_eq!(
@@ -616,6 +677,64 @@ mod tests {
         assert_eq!(
             v("-9223372036854775809"),
             Value::Float(-9223372036854775809.0)
+        );
+    }
+
+    #[test]
+    fn timestamps_resolve_only_when_plain_or_tagged() {
+        let ts = |s| Value::Timestamp(Timestamp::parse(s).unwrap());
+        let v = one("a: 2001-12-14\nb: \"2001-12-14\"\nc: !!str 2001-12-14\nd: !!timestamp \"2001-12-14\"\ne: 2001-12-14 1:2:3\nf: 2001-13-14\ng: |\n  2001-12-14\n");
+        let m = v.as_map().unwrap();
+        assert_eq!(m["a"], ts("2001-12-14"));
+        assert_eq!(m["b"], Value::from("2001-12-14"));
+        assert_eq!(m["c"], Value::from("2001-12-14"));
+        assert_eq!(m["d"], ts("2001-12-14"));
+        assert_eq!(m["e"], ts("2001-12-14 1:2:3"));
+        assert_eq!(m["f"], Value::from("2001-13-14"));
+        assert_eq!(m["g"], Value::from("2001-12-14\n"));
+    }
+
+    #[test]
+    fn tagged_scalars_must_resolve_to_their_tag() {
+        // Messages as docker compose v2.40.3 prints them.
+        for (src, want) in [
+            (
+                "a: !!timestamp foo",
+                "yaml: cannot decode !!str `foo` as a !!timestamp",
+            ),
+            (
+                "a: !!timestamp 123",
+                "yaml: cannot decode !!int `123` as a !!timestamp",
+            ),
+            (
+                "a: !!timestamp ~",
+                "yaml: cannot decode !!null `~` as a !!timestamp",
+            ),
+            ("a: !!int foo", "yaml: cannot decode !!str `foo` as a !!int"),
+            (
+                "a: !!null foo",
+                "yaml: cannot decode !!str `foo` as a !!null",
+            ),
+            (
+                "a: !!bool yes",
+                "yaml: cannot decode !!str `yes` as a !!bool",
+            ),
+            ("a: !!int ~", "yaml: cannot decode !!null `~` as a !!int"),
+        ] {
+            assert_eq!(parse(src).unwrap_err().to_string(), want, "{src}");
+        }
+        let v = one("a: !!float 1\nb: !!float \"1.5\"\nc: !!int '12'\n");
+        assert_eq!(v.get("a"), Some(&Value::Float(1.0)));
+        assert_eq!(v.get("b"), Some(&Value::Float(1.5)));
+        assert_eq!(v.get("c"), Some(&Value::Int(12)));
+    }
+
+    #[test]
+    fn timestamp_keys_are_non_string_keys() {
+        let err = parse("x-a:\n  2001-12-14: a\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "non-string key in x-a: time.Date(2001, time.December, 14, 0, 0, 0, 0, time.UTC)"
         );
     }
 

@@ -7,8 +7,18 @@ use crate::gofmt::format_json_float;
 /// encoding/json refuses non-finite floats (`+Inf`, `-Inf`, `NaN`) and fails the whole
 /// marshalling; compose then prints this and exits 1 (e.g. `x-top: .inf` with `--format json`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("json: unsupported value: {0}")]
-pub struct UnsupportedValue(pub String);
+pub enum UnsupportedValue {
+    /// A non-finite float.
+    #[error("json: unsupported value: {0}")]
+    Value(String),
+    /// A `MarshalJSON` method refused the value: `time.Time` does for a zone offset of 24
+    /// hours or more, which RFC 3339 cannot spell (go-yaml accepts `+24:00`).
+    #[error("json: error calling MarshalJSON for type {go_type}: {message}")]
+    Marshaler {
+        go_type: &'static str,
+        message: &'static str,
+    },
+}
 
 /// How a JSON encoder is set up: indentation unit (None = compact) and HTML escaping.
 #[derive(Debug, Clone, Copy)]
@@ -67,13 +77,22 @@ fn write(
         Out::Bool(b) => w.push_str(if *b { "true" } else { "false" }),
         Out::Int(i) => w.push_str(&i.to_string()),
         Out::Uint(u) => w.push_str(&u.to_string()),
-        Out::Float(f, _) if f.is_nan() => return Err(UnsupportedValue("NaN".into())),
+        Out::Float(f, _) if f.is_nan() => return Err(UnsupportedValue::Value("NaN".into())),
         Out::Float(f, _) if f.is_infinite() => {
             let sign = if *f > 0.0 { "+" } else { "-" };
-            return Err(UnsupportedValue(format!("{sign}Inf")));
+            return Err(UnsupportedValue::Value(format!("{sign}Inf")));
         }
         Out::Float(f, bits) => w.push_str(&format_json_float(*f, *bits)),
         Out::Str(s) => write_escaped(w, s, style.escape_html),
+        Out::Time(t) => {
+            let text = t
+                .strict_rfc3339_nano()
+                .map_err(|message| UnsupportedValue::Marshaler {
+                    go_type: "time.Time",
+                    message,
+                })?;
+            write_escaped(w, &text, style.escape_html);
+        }
         Out::Seq(items) => {
             if items.is_empty() {
                 w.push_str("[]");

@@ -6,6 +6,7 @@
 mod json;
 mod yaml;
 
+use crate::gotime::Timestamp;
 use crate::shape::{Custom, Field, Kind, Struct, Tag, PROJECT};
 use crate::value::{Map, Value};
 use std::borrow::Cow;
@@ -23,6 +24,8 @@ pub enum Out<'a> {
     /// A float and the bit size of its Go type (32 or 64).
     Float(f64, u32),
     Str(Cow<'a, str>),
+    /// A Go `time.Time`: RFC 3339 with nanoseconds, a plain scalar in YAML and a string in JSON.
+    Time(Timestamp),
     Seq(Vec<Out<'a>>),
     /// Entries in print order.
     Map(Vec<(Cow<'a, str>, Out<'a>)>),
@@ -117,6 +120,7 @@ pub fn generic(v: &Value, format: Format) -> Out<'_> {
         Value::Uint(u) => Out::Uint(*u),
         Value::Float(f) => Out::Float(*f, 64),
         Value::String(s) => Out::Str(s.as_str().into()),
+        Value::Timestamp(t) => Out::Time(*t),
         Value::Seq(items) => Out::Seq(items.iter().map(|e| generic(e, format)).collect()),
         Value::Map(m) => {
             let mut entries: Vec<_> = m
@@ -234,6 +238,7 @@ fn is_zero(v: &Value, kind: Kind, format: Format) -> bool {
             Value::Uint(u) => *u == 0,
             Value::Float(f) => *f == 0.0,
             Value::String(s) => s.is_empty(),
+            Value::Timestamp(t) => t.is_go_zero(),
             Value::Seq(s) => s.is_empty(),
             Value::Map(m) => m.is_empty(),
         },

@@ -109,6 +109,8 @@ fn write_inline(w: &mut String, v: &Out, content_indent: usize) {
             });
         }
         Out::Str(s) => write_string(w, s, content_indent, false),
+        // go-yaml's encoder prints a time.Time as a plain scalar, never quoted.
+        Out::Time(t) => w.push_str(&t.rfc3339_nano()),
         Out::Seq(_) => w.push_str("[]"),
         Out::Map(_) => w.push_str("{}"),
     }
@@ -469,7 +471,7 @@ fn resolves_to_str(s: &str) -> bool {
         'M' => true,
         '.' => go_parse_float(s).is_none(),
         _ => {
-            if is_timestamp(s) {
+            if crate::gotime::Timestamp::parse(s).is_some() {
                 return false;
             }
             let plain = s.replace('_', "");
@@ -503,68 +505,6 @@ fn resolves_to_str(s: &str) -> bool {
 /// Go's strconv.ParseFloat on the input (decimal and special forms; hex floats too).
 fn go_parse_float(s: &str) -> Option<f64> {
     crate::gofmt::parse_go_float(s)
-}
-
-/// go-yaml's timestamp formats: `YYYY-M-D`, optionally followed by `T`/`t`/` ` and `H:M:S`
-/// with an optional fraction and zone.
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let rest = &s[5..];
-    let (date, time) = match rest.find(['T', 't', ' ']) {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let mut parts = date.split('-');
-    let (Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    let num = |x: &str, max: u32| {
-        (1..=2).contains(&x.len())
-            && x.bytes().all(|c| c.is_ascii_digit())
-            && x.parse::<u32>().is_ok_and(|v| v >= 1 && v <= max)
-    };
-    if !num(m, 12) || !num(d, 31) {
-        return false;
-    }
-    let Some(time) = time else { return true };
-    // H:M:S(.frac)?(Z|±hh:mm)? — the space-separated form takes no zone.
-    let t = time.as_bytes();
-    let mut i = 0;
-    for (k, max) in [(0, 23u32), (1, 59), (2, 59)] {
-        let start = i;
-        while i < t.len() && t[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start || i - start > 2 || time[start..i].parse::<u32>().map_or(true, |v| v > max) {
-            return false;
-        }
-        if k < 2 {
-            if i >= t.len() || t[i] != b':' {
-                return false;
-            }
-            i += 1;
-        }
-    }
-    if i < t.len() && t[i] == b'.' {
-        i += 1;
-        while i < t.len() && t[i].is_ascii_digit() {
-            i += 1;
-        }
-    }
-    let zone = &time[i..];
-    zone.is_empty() || zone == "Z" || {
-        let z = zone.as_bytes();
-        z.len() == 6
-            && (z[0] == b'+' || z[0] == b'-')
-            && z[1].is_ascii_digit()
-            && z[2].is_ascii_digit()
-            && z[3] == b':'
-            && z[4].is_ascii_digit()
-            && z[5].is_ascii_digit()
-    }
 }
 
 /// go-yaml v3's `keyList.Less` for string keys: letters before other characters after a

@@ -99,6 +99,7 @@ fn go_kind_name(v: &Value) -> &'static str {
         Value::Uint(_) => "uint64",
         Value::Float(_) => "float64",
         Value::String(_) => "string",
+        Value::Timestamp(_) => "struct",
         Value::Seq(_) => "slice",
         Value::Map(_) => "map",
     }

@@ -15,7 +15,7 @@ pub mod schema;
 
 use std::fmt;
 
-use berth_model::{Map, Value};
+use berth_model::{golang, Map, Value};
 
 use schema::{Node, Ty, ROOT};
 
@@ -58,6 +58,9 @@ pub enum SchemaErrorKind {
     /// More than one `oneOf` alternative matched (cannot happen with compose's schema, whose
     /// alternatives have disjoint types, but the rule is part of the keyword).
     OneOfMultiple { first: usize, second: usize },
+    /// A typed schema met a Go value that is not JSON at all (a YAML timestamp decodes to
+    /// `time.Time`); jsonschema reports the Go type.
+    InvalidJsonType { go_type: &'static str },
 }
 
 impl fmt::Display for SchemaErrorKind {
@@ -103,6 +106,7 @@ impl fmt::Display for SchemaErrorKind {
             SchemaErrorKind::OneOfMultiple { first, second } => {
                 write!(f, "oneOf failed, subschemas {first}, {second} matched")
             }
+            SchemaErrorKind::InvalidJsonType { go_type } => write!(f, "invalid jsonType {go_type}"),
         }
     }
 }
@@ -199,6 +203,15 @@ impl<'v> Checker<'v> {
     /// Whether `value` satisfies `node`; when collecting, every error below is considered.
     fn check(&mut self, node: &'static Node, value: &'v Value) -> bool {
         // `type` and `enum` failures end the check of this node (nothing below is looked at).
+        // A value with no JSON type fails any `type` keyword; untyped schemas (`x-` extensions)
+        // take it as it is.
+        if let Value::Timestamp(_) = value {
+            if !node.types.is_empty() {
+                return self.fail(SchemaErrorKind::InvalidJsonType {
+                    go_type: golang::type_name(value),
+                });
+            }
+        }
         if !node.types.is_empty() && !node.types.iter().any(|t| has_type(*t, value)) {
             return self.fail(SchemaErrorKind::Type { want: node.types });
         }
@@ -222,7 +235,7 @@ impl<'v> Checker<'v> {
                 _ => true,
             },
             Value::Int(_) | Value::Uint(_) | Value::Float(_) => self.check_number(node, value),
-            Value::Null | Value::Bool(_) => true,
+            Value::Null | Value::Bool(_) | Value::Timestamp(_) => true,
         };
         if !valid && !self.collect {
             return false;
@@ -436,6 +449,7 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         (Value::Uint(u), Value::Float(f)) | (Value::Float(f), Value::Uint(u)) => *u as f64 == *f,
         (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => *i as f64 == *f,
         (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Timestamp(x), Value::Timestamp(y)) => x == y,
         (Value::Seq(x), Value::Seq(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
         }
@@ -456,6 +470,7 @@ fn json_hash(value: &Value) -> u64 {
         Value::Null => 0u8.hash(&mut h),
         Value::Bool(b) => (1u8, b).hash(&mut h),
         Value::String(s) => (2u8, s).hash(&mut h),
+        Value::Timestamp(t) => (6u8, t.rfc3339_nano()).hash(&mut h),
         Value::Int(_) | Value::Uint(_) | Value::Float(_) => {
             let n = match value {
                 Value::Int(i) => *i as f64,
