@@ -13,11 +13,15 @@ fi
 export BERTH_REFERENCE="$(reference)/docker-compose"
 "$BERTH_REFERENCE" version >/dev/null
 
-# Debian packages the engine tests build their images from.
-if ! command -v busybox >/dev/null 2>&1 && [ ! -x /bin/busybox ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static file >/dev/null
-  fi
+# Debian packages the engine tests need: busybox-static (their images are built from it) and
+# docker-registry (a real registry on 127.0.0.1 for digests, pull and push).
+missing=()
+{ command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; } || missing+=(busybox-static)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v file >/dev/null 2>&1 || missing+=(file)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # A Docker engine: start one if none answers.

@@ -9,6 +9,7 @@ pub mod gofmt;
 pub mod golang;
 pub mod gotime;
 pub mod hash;
+pub mod image_ref;
 pub mod labels;
 pub mod shape;
 pub mod value;

@@ -294,26 +294,29 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         output::error(&format!("unsupported format {format:?}"));
         return 1;
     }
-    if on(args.resolve_image_digests) || on(args.lock_image_digests) {
-        // compose asks the registry, through the engine, for each image's digest.
-        let project = project_or_fail!(with_services);
-        report(settings, &diags);
-        let first = project
-            .services()
-            .values()
-            .find_map(|s| s.get("image").and_then(Value::as_str))
-            .unwrap_or("");
-        output::error(&format!(
-            "failed to resolve digest for {}: berth does not resolve image digests yet (it needs the engine's distribution API)",
-            normalized_reference(first)
-        ));
-        return 1;
-    }
+    // `--lock-image-digests` implies resolving them (compose's PreRunE).
+    let pin_digests = on(args.resolve_image_digests) || on(args.lock_image_digests);
+    let pin = |model: &mut Value, diags: &Diagnostics| -> Result<(), u8> {
+        if pin_digests {
+            if let Err(message) = super::config_digests::resolve(model, &settings.env) {
+                report(settings, diags);
+                output::error(&message);
+                return Err(1);
+            }
+        }
+        if on(args.lock_image_digests) {
+            *model = super::config_digests::images_only(model);
+        }
+        Ok(())
+    };
     let content = if on(args.no_interpolate) {
-        let (model, _) = match berth_loader::load_model(&options, &switches, &mut diags) {
+        let (mut model, _) = match berth_loader::load_model(&options, &switches, &mut diags) {
             Ok(m) => m,
             Err(f) => return fail(settings, &diags, f),
         };
+        if let Err(code) = pin(&mut model, &diags) {
+            return code;
+        }
         if format == "json" {
             match emit::to_json_generic(&model) {
                 Ok(text) => text,
@@ -323,11 +326,14 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
             emit::to_yaml_generic(&model)
         }
     } else {
-        let project = project_or_fail!(LoadRequest {
+        let mut project = project_or_fail!(LoadRequest {
             switches: switches.clone(),
             services: args.service_names.clone(),
             resolve_environment: true,
         });
+        if let Err(code) = pin(&mut project.model, &diags) {
+            return code;
+        }
         let rendered = if format == "json" {
             match emit::to_json(&project.model) {
                 Ok(text) => text,
@@ -356,28 +362,6 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     }
     output::data(&content);
     0
-}
-
-/// An image reference in its full form (`busybox` → `docker.io/library/busybox:latest`).
-fn normalized_reference(image: &str) -> String {
-    let (name, tag) = match image.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n, t),
-        _ => (image, "latest"),
-    };
-    let first = name.split('/').next().unwrap_or("");
-    let domain_given =
-        name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
-    let full = if domain_given {
-        name.to_string()
-    } else if name.contains('/') {
-        format!("docker.io/{name}")
-    } else {
-        format!("docker.io/library/{name}")
-    };
-    if image.contains('@') {
-        return full;
-    }
-    format!("{full}:{tag}")
 }
 
 fn print_hashes(settings: &Settings, project: &Project, selection: &str) -> u8 {

@@ -2,5 +2,6 @@
 //! project when it needs one, and does its one job.
 
 pub mod config;
+pub mod config_digests;
 pub mod config_variables;
 pub mod version;

@@ -1,0 +1,69 @@
+//! Registry credentials from the docker CLI's config file (`$DOCKER_CONFIG/config.json`, else
+//! `~/.docker/config.json`): the `auths` entry of the registry, as `docker login` wrote it.
+//! Credential helpers (`credsStore`, `credHelpers`) are not run: berth sends no credentials
+//! for such registries, which public and local registries do not need.
+
+use base64::Engine as _;
+use bollard::auth::DockerCredentials;
+use indexmap::IndexMap;
+
+/// The key docker uses in `auths` for Docker Hub.
+const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
+
+/// Credentials for the registry `domain`, if the config file has some.
+pub fn registry_credentials(
+    env: &IndexMap<String, String>,
+    domain: &str,
+) -> Option<DockerCredentials> {
+    let dir = match env.get("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(d) => d.clone(),
+        None => format!("{}/.docker", env.get("HOME")?),
+    };
+    let text = std::fs::read_to_string(format!("{dir}/config.json")).ok()?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let key = if domain == "docker.io" {
+        DOCKER_HUB_KEY
+    } else {
+        domain
+    };
+    let entry = config.get("auths")?.get(key)?;
+    let auth = entry.get("auth")?.as_str()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(auth)
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (username, password) = decoded.split_once(':')?;
+    Some(DockerCredentials {
+        username: Some(username.to_string()),
+        password: Some(password.to_string()),
+        serveraddress: Some(key.to_string()),
+        ..Default::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_auths_entry_of_the_registry() {
+        let dir = std::env::temp_dir().join(format!("berth-creds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.json"),
+            r#"{"auths":{"127.0.0.1:5000":{"auth":"dXNlcjpwYXNz"}}}"#,
+        )
+        .unwrap();
+        let env: IndexMap<String, String> = [(
+            "DOCKER_CONFIG".to_string(),
+            dir.to_string_lossy().into_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let creds = registry_credentials(&env, "127.0.0.1:5000").unwrap();
+        assert_eq!(creds.username.as_deref(), Some("user"));
+        assert_eq!(creds.password.as_deref(), Some("pass"));
+        assert!(registry_credentials(&env, "docker.io").is_none());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,101 @@
+//! The Docker Engine API as compose uses it; the only crate that names bollard.
+//!
+//! Connection: `DOCKER_HOST` (`unix://` or `tcp://`), else the local socket, with the API
+//! version negotiated (engine 20.10 speaks 1.41; current engines more). Registry credentials
+//! come from the docker CLI's config file, as the reference reads them.
+
+mod credentials;
+
+use bollard::Docker;
+use indexmap::IndexMap;
+
+pub use credentials::registry_credentials;
+
+/// The socket the engine listens on when `DOCKER_HOST` says nothing else.
+pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
+
+/// bollard's default request timeout (120 s) can cut a long stop or pull short.
+const TIMEOUT_SECS: u64 = 600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// No engine answers at the address.
+    #[error("Cannot connect to the Docker daemon at {host}. Is the docker daemon running?")]
+    Unreachable { host: String },
+    /// The engine answered with an error, worded as the docker CLI shows it.
+    #[error("Error response from daemon: {message}")]
+    Daemon { status: u16, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl EngineError {
+    fn from_bollard(host: &str, e: bollard::errors::Error) -> EngineError {
+        use bollard::errors::Error as B;
+        match e {
+            B::DockerResponseServerError {
+                status_code,
+                message,
+            } => EngineError::Daemon {
+                status: status_code,
+                message,
+            },
+            B::SocketNotFoundError(_) | B::HyperResponseError { .. } | B::IOError { .. } => {
+                EngineError::Unreachable {
+                    host: host.to_string(),
+                }
+            }
+            other => EngineError::Other(other.to_string()),
+        }
+    }
+}
+
+/// A connection to one engine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    docker: Docker,
+    host: String,
+}
+
+impl Engine {
+    /// Connects as the docker CLI does from its environment, and negotiates the API version.
+    pub async fn connect(env: &IndexMap<String, String>) -> Result<Engine, EngineError> {
+        let host = env
+            .get("DOCKER_HOST")
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_SOCKET.to_string());
+        let connected = if let Some(path) = host.strip_prefix("unix://") {
+            Docker::connect_with_unix(path, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
+        } else if host.starts_with("tcp://") || host.starts_with("http://") {
+            Docker::connect_with_http(&host, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
+        } else {
+            return Err(EngineError::Other(format!(
+                "unable to parse docker host `{host}`"
+            )));
+        };
+        let docker = connected.map_err(|e| EngineError::from_bollard(&host, e))?;
+        let docker = docker
+            .negotiate_version()
+            .await
+            .map_err(|e| EngineError::from_bollard(&host, e))?;
+        Ok(Engine { docker, host })
+    }
+
+    /// The digest the registry holds for `reference` (the engine asks the registry).
+    pub async fn distribution_digest(
+        &self,
+        reference: &str,
+        credentials: Option<bollard::auth::DockerCredentials>,
+    ) -> Result<String, EngineError> {
+        let inspect = self
+            .docker
+            .inspect_registry_image(reference, credentials)
+            .await
+            .map_err(|e| EngineError::from_bollard(&self.host, e))?;
+        inspect
+            .descriptor
+            .digest
+            .ok_or_else(|| EngineError::Other(format!("no digest for {reference}")))
+    }
+}
