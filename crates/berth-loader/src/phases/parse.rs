@@ -1,6 +1,9 @@
 //! Phase 1, parse: YAML text to `Value` documents, as go-yaml v3 decodes into `any`.
 //!
-//! Why by hand on top of saphyr-parser's events: compose resolves plain scalars by YAML 1.2
+//! Events come from libyaml-safer, a port of libyaml, the C library go-yaml itself was ported
+//! from: it accepts and rejects what compose does (saphyr, stricter about indentation inside
+//! flow collections, rejected real files compose reads) and reports the same problems.
+//! Why the tree is built by hand on top of the events: compose resolves plain scalars by YAML 1.2
 //! core rules plus go-yaml's extras (`0755` octal, `1_000`, yes/no stay strings), honours `<<`
 //! merge keys and the `!reset` / `!override` tags, and rejects duplicate keys; no maintained
 //! YAML crate does all of that (see shared/reference/dependencies.md). Every mapping key and
@@ -11,7 +14,6 @@ use std::collections::HashMap;
 use berth_model::golang;
 use berth_model::gotime::Timestamp;
 use berth_model::{Map, Value};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// A position in a source file: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +56,7 @@ pub struct Document {
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum ParseError {
     /// A syntax error, worded as the YAML scanner reports it.
-    #[error("yaml: line {}: {message}", pos.line)]
+    #[error("yaml: {message}")]
     Syntax { message: String, pos: Pos },
     #[error("line {}: mapping key \"{key}\" already defined at line {first_line}", pos.line)]
     DuplicateKey {
@@ -120,65 +122,6 @@ pub fn parse(content: &str) -> Result<Vec<Document>, ParseError> {
         .collect()
 }
 
-/// The scanner's messages in go-yaml's (libyaml's) words, where they differ: people search
-/// for these, and compose users know them.
-const GO_YAML_WORDING: &[(&str, &str)] = &[
-    (
-        "while parsing a flow sequence, expected ',' or ']'",
-        "did not find expected ',' or ']'",
-    ),
-    (
-        "while parsing a flow mapping, did not find expected ',' or '}'",
-        "did not find expected ',' or '}'",
-    ),
-    (
-        "while parsing a block mapping, did not find expected key",
-        "did not find expected key",
-    ),
-    (
-        "while parsing a block collection, did not find expected '-' indicator",
-        "did not find expected '-' indicator",
-    ),
-    (
-        "while parsing a node, did not find expected node content",
-        "did not find expected node content",
-    ),
-    (
-        "tabs disallowed within this context (block indentation)",
-        "found character that cannot start any token",
-    ),
-    (
-        "tabs disallowed in this context",
-        "found character that cannot start any token",
-    ),
-    (
-        "tab cannot be used as indentation",
-        "found character that cannot start any token",
-    ),
-    (
-        "while scanning a plain scalar, found a tab",
-        "found character that cannot start any token",
-    ),
-    ("simple key expect ':'", "could not find expected ':'"),
-    (
-        "while scanning a quoted scalar, found unexpected end of stream",
-        "found unexpected end of stream",
-    ),
-    ("unexpected eof", "found unexpected end of stream"),
-    (
-        "invalid indentation",
-        "mapping values are not allowed in this context",
-    ),
-];
-
-fn go_yaml_wording(message: &str) -> String {
-    GO_YAML_WORDING
-        .iter()
-        .find(|(ours, _)| *ours == message)
-        .map(|(_, theirs)| theirs.to_string())
-        .unwrap_or_else(|| message.to_string())
-}
-
 /// A raw YAML node with aliases already replaced by the anchored node.
 #[derive(Debug, Clone)]
 struct Node {
@@ -194,46 +137,69 @@ enum Kind {
     Map(Vec<(Node, Node)>),
 }
 
-fn pos_of(span: &Span) -> Pos {
+fn pos_of(mark: &libyaml_safer::Mark) -> Pos {
     Pos {
-        line: span.start.line(),
-        column: span.start.col() + 1,
+        line: mark.line as usize + 1,
+        column: mark.column as usize + 1,
     }
 }
 
-fn tag_name(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<String> {
-    tag.map(|t| {
-        // `!!str` arrives as handle "tag:yaml.org,2002:" + suffix "str".
-        if t.handle == "tag:yaml.org,2002:" || t.handle == "!!" {
-            format!("!!{}", t.suffix)
-        } else {
-            format!("{}{}", t.handle, t.suffix)
-        }
+/// Tags as written: `!!str` arrives resolved as `tag:yaml.org,2002:str`.
+fn tag_name(tag: Option<String>) -> Option<String> {
+    tag.map(|t| match t.strip_prefix("tag:yaml.org,2002:") {
+        Some(suffix) => format!("!!{suffix}"),
+        None => t,
     })
+}
+
+/// A scanner or parser error as go-yaml words it: `yaml: line N: problem`, where N is
+/// go-yaml's line (the context's or the problem's 0-based line, plus one for scanner errors;
+/// compose users know these numbers, wrong as they sometimes are), and `pos` the true place.
+fn syntax_error(e: &libyaml_safer::Error) -> ParseError {
+    let scanner = e.kind() == libyaml_safer::ErrorKind::Scanner;
+    let go_line = [e.context_mark(), e.problem_mark()]
+        .into_iter()
+        .flatten()
+        .map(|m| m.line)
+        .find(|line| *line != 0)
+        .map(|line| line + u64::from(scanner));
+    let pos = e
+        .problem_mark()
+        .map(|m| pos_of(&m))
+        .unwrap_or(Pos { line: 1, column: 1 });
+    ParseError::Syntax {
+        message: match go_line {
+            Some(line) => format!("line {line}: {}", e.problem()),
+            None => e.problem().to_string(),
+        },
+        pos,
+    }
 }
 
 /// Reads the event stream into one node tree per document.
 fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
+    use libyaml_safer::EventData;
     enum Open {
-        Seq(Node, usize),
-        Map(Node, usize, Option<Node>),
+        Seq(Node, Option<String>),
+        Map(Node, Option<String>, Option<Node>),
     }
-    let mut parser = Parser::new_from_str(content);
+    let mut input = content.as_bytes();
+    let mut parser = libyaml_safer::Parser::new();
+    parser.set_input_string(&mut input);
     let mut docs = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<String, Node> = HashMap::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut current: Option<Node> = None;
-    let mut in_doc = false;
 
     // Attaches a finished node to its parent, or makes it the document root.
     fn attach(
         stack: &mut [Open],
         current: &mut Option<Node>,
-        anchors: &mut HashMap<usize, Node>,
+        anchors: &mut HashMap<String, Node>,
         node: Node,
-        anchor: usize,
+        anchor: Option<String>,
     ) {
-        if anchor > 0 {
+        if let Some(anchor) = anchor {
             anchors.insert(anchor, node.clone());
         }
         match stack.last_mut() {
@@ -254,57 +220,38 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
         }
     }
 
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| {
-            let pos = Pos {
-                line: e.marker().line(),
-                column: e.marker().col() + 1,
-            };
-            if e.info() == "while parsing node, found unknown anchor" {
-                let name: String = content
-                    .chars()
-                    .skip(e.marker().index() + 1)
-                    .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
-                    .collect();
-                return ParseError::UnknownAnchor { name, pos };
+    for event in &mut parser {
+        let event = event.map_err(|e| syntax_error(&e))?;
+        let pos = pos_of(&event.start_mark);
+        match event.data {
+            EventData::StreamStart { .. } | EventData::StreamEnd => {}
+            EventData::DocumentStart { .. } => current = None,
+            EventData::DocumentEnd { .. } => docs.push(current.take()),
+            EventData::Alias { anchor } => {
+                let node = anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or(ParseError::UnknownAnchor { name: anchor, pos })?;
+                attach(&mut stack, &mut current, &mut anchors, node, None);
             }
-            ParseError::Syntax {
-                message: go_yaml_wording(e.info()),
-                pos,
-            }
-        })?;
-        let pos = pos_of(&span);
-        match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => {
-                in_doc = true;
-                current = None;
-            }
-            Event::DocumentEnd => {
-                if in_doc {
-                    docs.push(current.take());
-                }
-                in_doc = false;
-            }
-            Event::Alias(id) => {
-                let node = anchors.get(&id).cloned().ok_or(ParseError::UnknownAnchor {
-                    name: String::new(),
-                    pos,
-                })?;
-                attach(&mut stack, &mut current, &mut anchors, node, 0);
-            }
-            Event::Scalar(text, style, anchor, tag) => {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
                 let node = Node {
                     kind: Kind::Scalar {
-                        text: text.into_owned(),
-                        plain: style == ScalarStyle::Plain,
+                        text: value,
+                        plain: style == libyaml_safer::ScalarStyle::Plain,
                     },
                     tag: tag_name(tag),
                     pos,
                 };
                 attach(&mut stack, &mut current, &mut anchors, node, anchor);
             }
-            Event::SequenceStart(anchor, tag) => stack.push(Open::Seq(
+            EventData::SequenceStart { anchor, tag, .. } => stack.push(Open::Seq(
                 Node {
                     kind: Kind::Seq(Vec::new()),
                     tag: tag_name(tag),
@@ -312,7 +259,7 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
                 },
                 anchor,
             )),
-            Event::MappingStart(anchor, tag) => stack.push(Open::Map(
+            EventData::MappingStart { anchor, tag, .. } => stack.push(Open::Map(
                 Node {
                     kind: Kind::Map(Vec::new()),
                     tag: tag_name(tag),
@@ -321,7 +268,7 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
                 anchor,
                 None,
             )),
-            Event::SequenceEnd | Event::MappingEnd => {
+            EventData::SequenceEnd | EventData::MappingEnd => {
                 let (node, anchor) = match stack.pop() {
                     Some(Open::Seq(n, a)) | Some(Open::Map(n, a, _)) => (n, a),
                     None => continue,
