@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use berth_loader::{Diagnostics, LoadRequest, ProjectOptions};
 use berth_model::compose::{
     DependencyCondition, DeployMode, EndpointMode, FailureAction, GoDuration, PortMode, Project,
-    Protocol, RestartCondition, UpdateOrder, VolumeType,
+    Protocol, RestartCondition, Service, UpdateOrder, VolumeType,
 };
 
 const HOME: &str = "/home/test";
@@ -110,6 +110,11 @@ fn every_loadable_fixture_binds() {
                 }
                 for volume in project.volumes.values() {
                     assert!(!volume.name.is_empty(), "{}", dir.display());
+                }
+                for (name, service) in &loaded.disabled_services {
+                    if let Err(e) = Service::from_model(name, service) {
+                        failures.push(format!("{}: {e}", dir.display()));
+                    }
                 }
                 bound += 1;
             }

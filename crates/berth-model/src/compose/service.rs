@@ -6,11 +6,14 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use super::de::ValueDeserializer;
+use super::ModelError;
 use super::{
     string_enum, Build, Deploy, Develop, DeviceRequest, Extensions, FileReference, GoDuration,
     Healthcheck, Mapping, MappingWithEquals, MultiOptions, Project, ServiceHook, ServiceModel,
     ServiceNetwork, ServicePort, ServiceVolume,
 };
+use crate::value::Value;
 
 /// One service (`types.ServiceConfig`), fields in compose-go's order.
 ///
@@ -137,6 +140,17 @@ pub struct Service {
 }
 
 impl Service {
+    /// Binds one typed service (e.g. one of the loader's disabled services); errors name
+    /// their path under `services[<name>]`.
+    pub fn from_model(name: &str, model: &Value) -> Result<Service, ModelError> {
+        let path = format!("services[{name}]");
+        let mut service = Service::deserialize(ValueDeserializer::new(model, path))?;
+        if service.name.is_empty() {
+            service.name = name.to_string();
+        }
+        Ok(service)
+    }
+
     /// How many containers the service wants: `scale`, else `deploy.replicas`, else 1
     /// (compose-go's `GetScale`).
     pub fn scale(&self) -> i64 {
@@ -439,7 +453,6 @@ mod tests {
     use super::*;
     use crate::compose::from_value;
     use crate::compose::test_support::{map, strs};
-    use crate::value::Value;
 
     #[test]
     fn a_service_binds_with_its_defaults() {
@@ -540,6 +553,14 @@ mod tests {
             DependencyCondition::Other("service_done".into())
         );
         assert_eq!(PullPolicy::from("missing").as_str(), "missing");
+    }
+
+    #[test]
+    fn a_single_service_binds_under_its_name() {
+        let s = Service::from_model("web", &map(&[("image", "nginx".into())])).unwrap();
+        assert_eq!(s.name, "web");
+        let e = Service::from_model("web", &map(&[("cpus", "many".into())])).unwrap_err();
+        assert_eq!(e.path, "services[web].cpus");
     }
 
     #[test]
