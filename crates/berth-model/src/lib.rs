@@ -4,6 +4,7 @@
 //! shape of the model (struct field order and Go types of docker compose's types), the
 //! writers that print it exactly as `docker compose config` does, and the config hash.
 
+pub mod compose;
 pub mod emit;
 pub mod gofmt;
 pub mod golang;
