@@ -54,6 +54,12 @@ impl Project {
         self.services().iter().chain(self.disabled_services.iter())
     }
 
+    /// The model as typed Rust structs (`berth_model::compose`), for the commands that act on
+    /// it rather than print it.
+    pub fn typed(&self) -> Result<berth_model::compose::Project, berth_model::compose::ModelError> {
+        berth_model::compose::Project::from_model(&self.model)
+    }
+
     /// Names of the top-level resources of one kind (`volumes`, `networks`, …).
     pub fn resource_names(&self, kind: &str) -> Vec<String> {
         self.model
