@@ -44,10 +44,36 @@ fn write_entries(
         if !(i == 0 && inline_first) {
             pad(w, indent);
         }
-        write_key(w, k);
+        if is_simple_key(k) {
+            write_key(w, k);
+            w.push(':');
+            write_after_indicator(w, v, indent);
+            continue;
+        }
+        // libyaml's explicit key form: `? key`, then `: value` with a collection value
+        // starting on the `:` line.
+        w.push_str("? ");
+        write_string(w, k, indent + 2, false);
+        end_line(w);
+        pad(w, indent);
         w.push(':');
-        write_after_indicator(w, v, indent);
+        match v {
+            Out::Map(entries) if !entries.is_empty() => {
+                w.push(' ');
+                write_entries(w, entries, indent + 2, true);
+            }
+            Out::Seq(items) if !items.is_empty() => {
+                w.push(' ');
+                write_items(w, items, indent + 2, true);
+            }
+            other => write_after_indicator_scalar(w, other, indent),
+        }
     }
+}
+
+/// libyaml's `yaml_emitter_check_simple_key` for a string key: at most 128 bytes, one line.
+fn is_simple_key(k: &str) -> bool {
+    k.len() <= 128 && !k.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// Sequence items, dashes at column `indent`.
