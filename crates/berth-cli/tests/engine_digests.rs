@@ -41,6 +41,8 @@ fn docker(args: &[&str]) -> std::process::Output {
 struct Cleanup {
     registry: Child,
     pushed: String,
+    /// The base image, when this test built it.
+    built_base: bool,
 }
 
 impl Drop for Cleanup {
@@ -48,6 +50,9 @@ impl Drop for Cleanup {
         let _ = self.registry.kill();
         let _ = self.registry.wait();
         let _ = docker(&["rmi", &self.pushed]);
+        if self.built_base {
+            let _ = docker(&["rmi", BASE_IMAGE]);
+        }
     }
 }
 
@@ -95,6 +100,7 @@ fn pinned_images_match_the_reference() {
         "no Docker engine answers (scripts/test.sh starts one)"
     );
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let built_base = !docker(&["image", "inspect", BASE_IMAGE]).status.success();
     let built = run(Command::new("bash")
         .arg(repo.join("scripts/busybox-image.sh"))
         .arg(BASE_IMAGE));
@@ -107,7 +113,11 @@ fn pinned_images_match_the_reference() {
     let dir = tempfile::tempdir().unwrap();
     let (registry, port) = start_registry(dir.path());
     let pushed = format!("127.0.0.1:{port}/berth-test/busybox:local");
-    let cleanup = Cleanup { registry, pushed };
+    let cleanup = Cleanup {
+        registry,
+        pushed,
+        built_base,
+    };
     assert!(docker(&["tag", BASE_IMAGE, &cleanup.pushed])
         .status
         .success());
