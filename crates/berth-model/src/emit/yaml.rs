@@ -57,17 +57,7 @@ fn write_entries(
         end_line(w);
         pad(w, indent);
         w.push(':');
-        match v {
-            Out::Map(entries) if !entries.is_empty() => {
-                w.push(' ');
-                write_entries(w, entries, indent + 2, true);
-            }
-            Out::Seq(items) if !items.is_empty() => {
-                w.push(' ');
-                write_items(w, items, indent + 2, true);
-            }
-            other => write_after_indicator_scalar(w, other, indent),
-        }
+        write_compact(w, v, indent);
     }
 }
 
@@ -83,17 +73,23 @@ fn write_items(w: &mut String, items: &[Out], indent: usize, inline_first: bool)
             pad(w, indent);
         }
         w.push('-');
-        match item {
-            Out::Map(entries) if !entries.is_empty() => {
-                w.push(' ');
-                write_entries(w, entries, indent + 2, true);
-            }
-            Out::Seq(sub) if !sub.is_empty() => {
-                w.push(' ');
-                write_items(w, sub, indent + 2, true);
-            }
-            other => write_after_indicator_scalar(w, other, indent),
+        write_compact(w, item, indent);
+    }
+}
+
+/// What follows a `-` or an explicit key's `:` at column `indent`: a collection starts on
+/// the same line (libyaml's compact form), a scalar follows after a space.
+fn write_compact(w: &mut String, v: &Out, indent: usize) {
+    match v {
+        Out::Map(entries) if !entries.is_empty() => {
+            w.push(' ');
+            write_entries(w, entries, indent + 2, true);
         }
+        Out::Seq(items) if !items.is_empty() => {
+            w.push(' ');
+            write_items(w, items, indent + 2, true);
+        }
+        other => write_after_indicator_scalar(w, other, indent),
     }
 }
 
