@@ -317,75 +317,10 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                 )
             }
         },
-        Mapping => match raw {
-            Value::Map(m) => Value::Map(
-                m.iter()
-                    .map(|(k, e)| {
-                        let s = if e.is_null() {
-                            String::new()
-                        } else {
-                            sprint(e)
-                        };
-                        (k.clone(), Value::String(s))
-                    })
-                    .collect(),
-            ),
-            Value::Seq(items) => {
-                let mut out = Map::new();
-                for e in items {
-                    let s = sprint(e);
-                    match s.split_once('=') {
-                        Some((k, v)) => out.insert(k.to_string(), Value::String(v.to_string())),
-                        None => out.insert(s, Value::String(String::new())),
-                    };
-                }
-                Value::Map(out)
-            }
-            other => {
-                return err(
-                    path,
-                    format!("unexpected value type {} for mapping", type_name(other)),
-                )
-            }
-        },
-        MappingWithEquals => match raw {
-            Value::Map(m) => Value::Map(
-                m.iter()
-                    .map(|(k, e)| {
-                        let v = if e.is_null() {
-                            Value::Null
-                        } else {
-                            Value::String(sprint(e))
-                        };
-                        (k.clone(), v)
-                    })
-                    .collect(),
-            ),
-            Value::Seq(items) => {
-                let mut out = Map::new();
-                for e in items {
-                    let s = sprint(e);
-                    let (k, v) = match s.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Value::String(v.to_string())),
-                        None => (s.clone(), Value::Null),
-                    };
-                    if k.chars().last().is_some_and(char::is_whitespace) {
-                        return err(
-                            path,
-                            format!("environment variable {k} is declared with a trailing space"),
-                        );
-                    }
-                    out.insert(k, v);
-                }
-                Value::Map(out)
-            }
-            other => {
-                return err(
-                    path,
-                    format!("unexpected value type {} for mapping", type_name(other)),
-                )
-            }
-        },
+        // `Mapping` gives a key without value "", `MappingWithEquals` keeps it unset (null)
+        // and rejects list keys ending in a space.
+        Mapping => decode_mapping(raw, path, Value::String(String::new()), false)?,
+        MappingWithEquals => decode_mapping(raw, path, Value::Null, true)?,
         MultiOptions => match raw {
             Value::Map(m) => Value::Map(
                 m.iter()
@@ -656,6 +591,52 @@ fn decode_hosts(raw: &Value, path: &str) -> R<Vec<Value>> {
     }
     list.sort();
     Ok(list.into_iter().map(Value::String).collect())
+}
+
+/// A key/value map given as a map or as a `KEY=value` list (compose-go's `Mapping` and
+/// `MappingWithEquals` decode hooks); `missing` stands for a key given without a value.
+fn decode_mapping(
+    raw: &Value,
+    path: &str,
+    missing: Value,
+    reject_trailing_space: bool,
+) -> Result<Value, DecodeError> {
+    match raw {
+        Value::Map(m) => Ok(Value::Map(
+            m.iter()
+                .map(|(k, e)| {
+                    let v = if e.is_null() {
+                        missing.clone()
+                    } else {
+                        Value::String(sprint(e))
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        )),
+        Value::Seq(items) => {
+            let mut out = Map::new();
+            for e in items {
+                let s = sprint(e);
+                let (k, v) = match s.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Value::String(v.to_string())),
+                    None => (s.clone(), missing.clone()),
+                };
+                if reject_trailing_space && k.chars().last().is_some_and(char::is_whitespace) {
+                    return err(
+                        path,
+                        format!("environment variable {k} is declared with a trailing space"),
+                    );
+                }
+                out.insert(k, v);
+            }
+            Ok(Value::Map(out))
+        }
+        other => err(
+            path,
+            format!("unexpected value type {} for mapping", type_name(other)),
+        ),
+    }
 }
 
 #[cfg(test)]
