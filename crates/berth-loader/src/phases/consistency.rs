@@ -137,6 +137,30 @@ fn resource_exists(project: &Project, kind: &str, name: &str) -> bool {
         .is_some_and(|m| m.contains_key(name))
 }
 
+/// Every `{source: …}` entry of `refs` names a top-level resource of `kind`.
+fn check_references(
+    project: &Project,
+    service: &str,
+    refs: Option<&Value>,
+    kind: &str,
+    what: &str,
+    key: &str,
+) -> Result<(), LoadError> {
+    for reference in str_list(refs) {
+        let source = reference
+            .get("source")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !resource_exists(project, kind, source) {
+            return Err(invalid(
+                format!("service {service:?} refers to undefined {what} {source}: {INVALID}"),
+                format!("services.{service}.{key}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
     let s = project.services()[name].clone();
     let at = format!("services.{name}");
@@ -266,24 +290,23 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
             }
         }
     }
-    for secret in str_list(build.and_then(|b| b.get("secrets"))) {
-        let source = secret.get("source").and_then(Value::as_str).unwrap_or("");
-        if !resource_exists(project, "secrets", source) {
-            return Err(invalid(
-                format!("service {name:?} refers to undefined build secret {source}: {INVALID}"),
-                format!("{at}.build.secrets"),
-            ));
-        }
-    }
-    for config in str_list(s.get("configs")) {
-        let source = config.get("source").and_then(Value::as_str).unwrap_or("");
-        if !resource_exists(project, "configs", source) {
-            return Err(invalid(
-                format!("service {name:?} refers to undefined config {source}: {INVALID}"),
-                format!("{at}.configs"),
-            ));
-        }
-    }
+    let build_secrets = build.and_then(|b| b.get("secrets"));
+    check_references(
+        project,
+        name,
+        build_secrets,
+        "secrets",
+        "build secret",
+        "build.secrets",
+    )?;
+    check_references(
+        project,
+        name,
+        s.get("configs"),
+        "configs",
+        "config",
+        "configs",
+    )?;
     if let Some(Value::Map(models)) = s.get("models") {
         for model in models.keys() {
             if !resource_exists(project, "models", model) {
@@ -294,15 +317,14 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
             }
         }
     }
-    for secret in str_list(s.get("secrets")) {
-        let source = secret.get("source").and_then(Value::as_str).unwrap_or("");
-        if !resource_exists(project, "secrets", source) {
-            return Err(invalid(
-                format!("service {name:?} refers to undefined secret {source}: {INVALID}"),
-                format!("{at}.secrets"),
-            ));
-        }
-    }
+    check_references(
+        project,
+        name,
+        s.get("secrets"),
+        "secrets",
+        "secret",
+        "secrets",
+    )?;
 
     let scale = s.get("scale").and_then(Value::as_i64);
     let replicas = s
