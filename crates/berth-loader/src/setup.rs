@@ -167,31 +167,28 @@ fn find_files(names: &[&str], dir: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first of the files found, with compose's warnings when there are several.
+fn first_of(found: &[String], what: &str, diags: &mut Diagnostics) -> Option<String> {
+    let first = found.first()?;
+    if found.len() > 1 {
+        diags.warn(format!(
+            "Found multiple {what} files with supported names: {}",
+            found.join(", ")
+        ));
+        diags.warn(format!("Using {first}"));
+    }
+    Some(first.clone())
+}
+
 /// Searches `dir` and then each parent for a compose file (and its override file).
 fn discover(dir: &str, diags: &mut Diagnostics) -> Vec<String> {
     let mut dir = dir.to_string();
     loop {
         let candidates = find_files(&DEFAULT_FILE_NAMES, &dir);
-        if let Some(winner) = candidates.first() {
-            if candidates.len() > 1 {
-                diags.warn(format!(
-                    "Found multiple config files with supported names: {}",
-                    candidates.join(", ")
-                ));
-                diags.warn(format!("Using {winner}"));
-            }
-            let mut files = vec![winner.clone()];
+        if let Some(winner) = first_of(&candidates, "config", diags) {
+            let mut files = vec![winner];
             let overrides = find_files(&DEFAULT_OVERRIDE_FILE_NAMES, &dir);
-            if let Some(first) = overrides.first() {
-                if overrides.len() > 1 {
-                    diags.warn(format!(
-                        "Found multiple override files with supported names: {}",
-                        overrides.join(", ")
-                    ));
-                    diags.warn(format!("Using {first}"));
-                }
-                files.push(first.clone());
-            }
+            files.extend(first_of(&overrides, "override", diags));
             return files;
         }
         let parent = parent_dir(&dir);

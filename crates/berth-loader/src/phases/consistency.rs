@@ -427,35 +427,25 @@ fn check_service(project: &mut Project, name: &str) -> Result<(), LoadError> {
             ));
         }
     }
+    // No target is mounted twice: tmpfs entries first, then volumes, as compose checks them.
+    let tmpfs_targets = str_list(s.get("tmpfs")).map(|t| {
+        let text = t.as_str().unwrap_or("");
+        ("tmpfs", text.split(':').next().unwrap_or("").to_string())
+    });
+    let volume_targets = str_list(s.get("volumes")).map(|v| {
+        let target = v.get("target").and_then(Value::as_str).unwrap_or("");
+        ("volumes", target.to_string())
+    });
     let mut mounts: HashMap<String, String> = HashMap::new();
-    for (i, tmpfs) in str_list(s.get("tmpfs")).enumerate() {
-        let loc = format!("services.{name}.tmpfs[{i}]");
-        let path = tmpfs
-            .as_str()
-            .unwrap_or("")
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        if let Some(p) = mounts.get(&path) {
-            return Err(invalid(
-                format!("{loc}: target {path} already mounted as {p}"),
-                format!("{at}.tmpfs"),
-            ));
-        }
-        mounts.insert(path, loc);
-    }
-    for (i, volume) in str_list(s.get("volumes")).enumerate() {
-        let loc = format!("services.{name}.volumes[{i}]");
-        let target = volume
-            .get("target")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (key, target) in tmpfs_targets.chain(volume_targets) {
+        let i = index.entry(key).or_default();
+        let loc = format!("services.{name}.{key}[{i}]");
+        *i += 1;
         if let Some(p) = mounts.get(&target) {
             return Err(invalid(
                 format!("{loc}: target {target} already mounted as {p}"),
-                format!("{at}.volumes"),
+                format!("{at}.{key}"),
             ));
         }
         mounts.insert(target, loc);
