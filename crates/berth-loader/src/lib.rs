@@ -89,8 +89,8 @@ fn load_project_inner(
     sources: &mut Sources,
 ) -> Result<Project, LoadError> {
     let switches = &request.switches;
-    let (details, name) = prepare_named(options, switches, diags)?;
-    let mut dict = load::load_model(&details, switches, &name, diags, sources)?;
+    let (mut details, name) = prepare_named(options, switches, diags)?;
+    let mut dict = load::load_model(&mut details, switches, &name, diags, sources)?;
     if let Some(map) = dict.as_map_mut() {
         map.shift_remove("name");
     }
@@ -141,8 +141,8 @@ pub fn load_model(
 ) -> Result<(Value, setup::ConfigDetails), LoadFailure> {
     let mut sources = Sources::default();
     let run = |sources: &mut Sources, diags: &mut Diagnostics| {
-        let (details, name) = prepare_named(options, switches, diags)?;
-        let dict = load::load_model(&details, switches, &name, diags, sources)?;
+        let (mut details, name) = prepare_named(options, switches, diags)?;
+        let dict = load::load_model(&mut details, switches, &name, diags, sources)?;
         Ok((dict, details))
     };
     run(&mut sources, diags).map_err(|e| locate(e, &sources))

@@ -67,13 +67,13 @@ impl Loader<'_> {
     /// compose-go's `loadYamlModel`: every file merged, then the whole-model phases.
     pub fn load_yaml_model(
         &mut self,
-        files: &[ConfigFile],
+        files: &mut [ConfigFile],
         working_dir: &str,
         included: &[String],
     ) -> Result<Value, LoadError> {
         let mut dict = Value::Map(Map::new());
         let mut tracker = extends::CycleTracker::default();
-        for file in files {
+        for file in files.iter_mut() {
             dict = self.load_yaml_file(file, working_dir, dict, included, &mut tracker)?;
         }
         if self.options.default_values {
@@ -92,19 +92,16 @@ impl Loader<'_> {
     /// compose-go's `loadYamlFile`: each document of one file merged onto `dict`.
     pub fn load_yaml_file(
         &mut self,
-        file: &ConfigFile,
+        file: &mut ConfigFile,
         working_dir: &str,
         mut dict: Value,
         included: &[String],
         tracker: &mut extends::CycleTracker,
     ) -> Result<Value, LoadError> {
-        let documents = file
-            .documents()
-            .clone()
-            .map_err(|source| LoadError::Parse {
-                file: file.filename.clone(),
-                source,
-            })?;
+        let documents = file.take_documents().map_err(|source| LoadError::Parse {
+            file: file.filename.clone(),
+            source,
+        })?;
         for Document {
             value,
             reset_paths,
@@ -189,7 +186,7 @@ fn remove_path(value: &mut Value, segments: &[&str]) {
 
 /// The model of the whole project (compose-go's `load` after `projectName`), not yet typed.
 pub(crate) fn load_model(
-    details: &ConfigDetails,
+    details: &mut ConfigDetails,
     switches: &LoadSwitches,
     project_name: &str,
     diags: &mut Diagnostics,
@@ -211,7 +208,7 @@ pub(crate) fn load_model(
         diags,
         sources,
     };
-    let mut dict = loader.load_yaml_model(&details.files, &details.working_dir, &[])?;
+    let mut dict = loader.load_yaml_model(&mut details.files, &details.working_dir, &[])?;
     if dict.as_map().is_none_or(|m| m.is_empty()) {
         return Err(LoadError::EmptyFile);
     }

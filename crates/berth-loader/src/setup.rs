@@ -52,6 +52,13 @@ impl ConfigFile {
         self.documents
             .get_or_init(|| crate::phases::parse::parse(&self.content))
     }
+
+    /// The documents, handed over to the pipeline (parsed now if nothing read them yet).
+    pub fn take_documents(&mut self) -> Result<Vec<Document>, ParseError> {
+        self.documents
+            .take()
+            .unwrap_or_else(|| crate::phases::parse::parse(&self.content))
+    }
 }
 
 /// Everything the pipeline needs to start.

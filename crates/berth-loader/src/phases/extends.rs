@@ -175,7 +175,7 @@ fn base_services_from_file(
         resource_dir: parent(&local),
         ..loader.options.clone()
     };
-    let file = ConfigFile::new(local.clone(), content);
+    let mut file = ConfigFile::new(local.clone(), content);
     let mut sub = Loader {
         options,
         environment: loader.environment,
@@ -188,7 +188,7 @@ fn base_services_from_file(
         Err(_) => Vec::new(),
     };
     let mut source = sub.load_yaml_file(
-        &file,
+        &mut file,
         &rel_working_dir,
         Value::Map(Map::new()),
         &[],

@@ -161,7 +161,7 @@ pub(crate) fn apply_include(
             diags: &mut *loader.diags,
             sources: &mut *loader.sources,
         };
-        let imported = sub.load_yaml_model(&configs, &rel_working_dir, chain)?;
+        let imported = sub.load_yaml_model(&mut configs, &rel_working_dir, chain)?;
         import_resources(&imported, cfg)?;
     }
     Ok(())
