@@ -133,8 +133,9 @@ fn pinned_images_match_the_reference() {
     std::fs::write(
         project.join("compose.yaml"),
         format!(
-            "services:\n  tagged:\n    image: {}\n  missing:\n    image: 127.0.0.1:{port}/berth-test/nothere:v1\n    profiles: [absent]\n  built:\n    build: .\n",
-            cleanup.pushed
+            "services:\n  tagged:\n    image: {0}\n  same-image:\n    image: {0}\n  missing:\n    image: 127.0.0.1:{port}/berth-test/nothere:v1\n    profiles: [absent]\n  built:\n    build: .\n",
+            cleanup.pushed,
+            port = port
         ),
     )
     .unwrap();

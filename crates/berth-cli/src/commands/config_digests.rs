@@ -18,6 +18,8 @@ pub fn resolve(model: &mut Value, env: &IndexMap<String, String>) -> Result<(), 
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let mut engine = None;
+        // Services often share an image: one registry round trip per distinct reference.
+        let mut pinned_by_ref: IndexMap<String, String> = IndexMap::new();
         for name in names {
             let Some(Value::String(image)) = services.get(&name).and_then(|s| s.get("image"))
             else {
@@ -26,6 +28,8 @@ pub fn resolve(model: &mut Value, env: &IndexMap<String, String>) -> Result<(), 
             let parsed = ImageRef::parse_docker_ref(image).map_err(|e| e.to_string())?;
             let pinned = if parsed.digest.is_some() {
                 parsed.to_string()
+            } else if let Some(known) = pinned_by_ref.get(&parsed.to_string()) {
+                known.clone()
             } else {
                 if engine.is_none() {
                     engine = Some(
@@ -40,7 +44,9 @@ pub fn resolve(model: &mut Value, env: &IndexMap<String, String>) -> Result<(), 
                     .distribution_digest(&parsed.to_string(), credentials)
                     .await
                     .map_err(|e| format!("failed to resolve digest for {parsed}: {e}"))?;
-                format!("{parsed}@{digest}")
+                let pinned = format!("{parsed}@{digest}");
+                pinned_by_ref.insert(parsed.to_string(), pinned.clone());
+                pinned
             };
             if let Some(service) = services.get_mut(&name).and_then(Value::as_map_mut) {
                 service.insert("image".into(), Value::String(pinned));
