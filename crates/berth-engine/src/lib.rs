@@ -4,11 +4,16 @@
 //! version negotiated (engine 20.10 speaks 1.41; current engines more). Registry credentials
 //! come from the docker CLI's config file, as the reference reads them.
 
+mod calls;
 mod credentials;
 
 use bollard::Docker;
 use indexmap::IndexMap;
 
+/// The engine's data types (container, network, volume, image bodies and summaries): the
+/// other crates use them through this path so that only this crate names bollard.
+pub use bollard::models;
+pub use calls::{ContainerFilter, ObjectFilter};
 pub use credentials::registry_credentials;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
@@ -48,6 +53,16 @@ impl EngineError {
             other => EngineError::Other(other.to_string()),
         }
     }
+
+    /// Whether the engine answered 404 (no such object).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, EngineError::Daemon { status: 404, .. })
+    }
+
+    /// Whether the engine answered 409 (conflict) or 304 (already in that state).
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, EngineError::Daemon { status: 409, .. })
+    }
 }
 
 /// A connection to one engine.
@@ -80,6 +95,21 @@ impl Engine {
             .await
             .map_err(|e| EngineError::from_bollard(&host, e))?;
         Ok(Engine { docker, host })
+    }
+
+    /// The negotiated API version as (major, minor), to gate features newer engines have.
+    pub fn api_version(&self) -> (usize, usize) {
+        let v = self.docker.client_version();
+        (v.major_version, v.minor_version)
+    }
+
+    /// Whether the negotiated API is at least `major.minor`.
+    pub fn api_at_least(&self, major: usize, minor: usize) -> bool {
+        self.api_version() >= (major, minor)
+    }
+
+    fn fail(&self, e: bollard::errors::Error) -> EngineError {
+        EngineError::from_bollard(&self.host, e)
     }
 
     /// The digest the registry holds for `reference` (the engine asks the registry).

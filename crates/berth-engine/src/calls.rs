@@ -1,0 +1,345 @@
+//! The engine calls compose makes, one method each, with bollard's errors mapped to
+//! [`EngineError`]. Lists take label filters so one call finds a project's objects.
+
+use std::collections::HashMap;
+
+use bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, ContainerSummary, ContainerTopResponse,
+    EndpointSettings, ImageInspect, Network, NetworkConnectRequest, NetworkCreateRequest,
+    NetworkDisconnectRequest, NetworkInspect, Volume, VolumeCreateRequest,
+};
+use bollard::query_parameters as q;
+use futures_util::StreamExt;
+
+use crate::{Engine, EngineError};
+
+/// Which containers a list call returns.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerFilter {
+    /// `key=value` (or bare `key`) label filters, all of which must match.
+    pub labels: Vec<String>,
+    /// Include stopped containers.
+    pub all: bool,
+}
+
+/// Which networks or volumes a list call returns.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectFilter {
+    pub labels: Vec<String>,
+    /// Name filters (the engine matches them as substrings).
+    pub names: Vec<String>,
+}
+
+fn filters(labels: &[String], names: &[String]) -> Option<HashMap<String, Vec<String>>> {
+    let mut map = HashMap::new();
+    if !labels.is_empty() {
+        map.insert("label".to_string(), labels.to_vec());
+    }
+    if !names.is_empty() {
+        map.insert("name".to_string(), names.to_vec());
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+impl Engine {
+    /// `GET /_ping`.
+    pub async fn ping(&self) -> Result<(), EngineError> {
+        self.docker
+            .ping()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn list_containers(
+        &self,
+        filter: &ContainerFilter,
+    ) -> Result<Vec<ContainerSummary>, EngineError> {
+        let options = q::ListContainersOptions {
+            all: filter.all,
+            filters: filters(&filter.labels, &[]),
+            ..Default::default()
+        };
+        self.docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn inspect_container(
+        &self,
+        id: &str,
+    ) -> Result<ContainerInspectResponse, EngineError> {
+        self.docker
+            .inspect_container(id, None)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Creates a container and returns its ID.
+    pub async fn create_container(
+        &self,
+        name: &str,
+        platform: Option<&str>,
+        body: ContainerCreateBody,
+    ) -> Result<String, EngineError> {
+        let options = q::CreateContainerOptions {
+            name: Some(name.to_string()),
+            platform: platform.unwrap_or_default().to_string(),
+        };
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .map(|r| r.id)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn start_container(&self, id: &str) -> Result<(), EngineError> {
+        self.docker
+            .start_container(id, None)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Stops a container; `timeout` in seconds (`None`: the container's own StopTimeout).
+    pub async fn stop_container(&self, id: &str, timeout: Option<i32>) -> Result<(), EngineError> {
+        let options = q::StopContainerOptions {
+            t: timeout,
+            signal: None,
+        };
+        self.docker
+            .stop_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn restart_container(
+        &self,
+        id: &str,
+        timeout: Option<i32>,
+    ) -> Result<(), EngineError> {
+        let options = q::RestartContainerOptions {
+            t: timeout,
+            signal: None,
+        };
+        self.docker
+            .restart_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn kill_container(&self, id: &str, signal: &str) -> Result<(), EngineError> {
+        let options = q::KillContainerOptions {
+            signal: signal.to_string(),
+        };
+        self.docker
+            .kill_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Removes a container; `volumes` also removes its anonymous volumes.
+    pub async fn remove_container(
+        &self,
+        id: &str,
+        force: bool,
+        volumes: bool,
+    ) -> Result<(), EngineError> {
+        let options = q::RemoveContainerOptions {
+            v: volumes,
+            force,
+            link: false,
+        };
+        self.docker
+            .remove_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn rename_container(&self, id: &str, name: &str) -> Result<(), EngineError> {
+        let options = q::RenameContainerOptions {
+            name: name.to_string(),
+        };
+        self.docker
+            .rename_container(id, options)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn pause_container(&self, id: &str) -> Result<(), EngineError> {
+        self.docker
+            .pause_container(id)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn unpause_container(&self, id: &str) -> Result<(), EngineError> {
+        self.docker
+            .unpause_container(id)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn top(&self, id: &str) -> Result<ContainerTopResponse, EngineError> {
+        self.docker
+            .top_processes(id, None::<q::TopOptions>)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Waits for the container to stop and returns its exit code. bollard reports a non-zero
+    /// exit as an error; here it is a status like any other.
+    pub async fn wait_container(&self, id: &str) -> Result<i64, EngineError> {
+        let mut stream = self.docker.wait_container(id, None);
+        match stream.next().await {
+            Some(Ok(r)) => Ok(r.status_code),
+            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(code),
+            Some(Err(e)) => Err(self.fail(e)),
+            None => Err(EngineError::Other(format!("no wait response for {id}"))),
+        }
+    }
+
+    /// Copies a tar archive into the container, extracted at `path`.
+    pub async fn upload_archive(
+        &self,
+        id: &str,
+        path: &str,
+        tar: Vec<u8>,
+    ) -> Result<(), EngineError> {
+        let options = q::UploadToContainerOptions {
+            path: path.to_string(),
+            ..Default::default()
+        };
+        self.docker
+            .upload_to_container(id, Some(options), bollard::body_full(tar.into()))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn list_networks(&self, filter: &ObjectFilter) -> Result<Vec<Network>, EngineError> {
+        let options = q::ListNetworksOptions {
+            filters: filters(&filter.labels, &filter.names),
+        };
+        self.docker
+            .list_networks(Some(options))
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Inspects a network by name or ID; `None` when there is none.
+    pub async fn inspect_network(&self, name: &str) -> Result<Option<NetworkInspect>, EngineError> {
+        match self.docker.inspect_network(name, None).await {
+            Ok(n) => Ok(Some(n)),
+            Err(e) => match self.fail(e) {
+                e if e.is_not_found() => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    /// Creates a network and returns its ID.
+    pub async fn create_network(&self, body: NetworkCreateRequest) -> Result<String, EngineError> {
+        self.docker
+            .create_network(body)
+            .await
+            .map(|r| r.id)
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
+        self.docker
+            .remove_network(id)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        endpoint: EndpointSettings,
+    ) -> Result<(), EngineError> {
+        let body = NetworkConnectRequest {
+            container: container.to_string(),
+            endpoint_config: Some(endpoint),
+        };
+        self.docker
+            .connect_network(network, body)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn disconnect_network(
+        &self,
+        network: &str,
+        container: &str,
+        force: bool,
+    ) -> Result<(), EngineError> {
+        let body = NetworkDisconnectRequest {
+            container: container.to_string(),
+            force: Some(force),
+        };
+        self.docker
+            .disconnect_network(network, body)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn list_volumes(&self, filter: &ObjectFilter) -> Result<Vec<Volume>, EngineError> {
+        let options = q::ListVolumesOptions {
+            filters: filters(&filter.labels, &filter.names),
+        };
+        self.docker
+            .list_volumes(Some(options))
+            .await
+            .map(|r| r.volumes.unwrap_or_default())
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Inspects a volume by name; `None` when there is none.
+    pub async fn inspect_volume(&self, name: &str) -> Result<Option<Volume>, EngineError> {
+        match self.docker.inspect_volume(name).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => match self.fail(e) {
+                e if e.is_not_found() => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    pub async fn create_volume(&self, body: VolumeCreateRequest) -> Result<Volume, EngineError> {
+        self.docker
+            .create_volume(body)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
+        self.docker
+            .remove_volume(name, None::<q::RemoveVolumeOptions>)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Inspects an image by reference or ID; `None` when the engine does not have it.
+    pub async fn inspect_image(
+        &self,
+        reference: &str,
+    ) -> Result<Option<ImageInspect>, EngineError> {
+        match self.docker.inspect_image(reference).await {
+            Ok(i) => Ok(Some(i)),
+            Err(e) => match self.fail(e) {
+                e if e.is_not_found() => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
+        self.docker
+            .remove_image(reference, None::<q::RemoveImageOptions>, None)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+}

@@ -1,0 +1,119 @@
+//! What the verbs report while they work: compose's progress events. The verbs only emit
+//! them; berth-ui renders them (tty, plain, json, quiet).
+
+/// How far a task has got (`progress.EventStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Working,
+    Done,
+    Warning,
+    Error,
+}
+
+/// One progress event: `id` names the object (`Container p-web-1`), `text` is the status
+/// word compose prints (`Creating`, `Started`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: String,
+    pub parent_id: String,
+    pub status: Status,
+    pub text: String,
+    /// Extra detail after the status word (an error message, a skip reason).
+    pub details: String,
+}
+
+impl Event {
+    pub fn new(id: impl Into<String>, status: Status, text: impl Into<String>) -> Event {
+        Event {
+            id: id.into(),
+            parent_id: String::new(),
+            status,
+            text: text.into(),
+            details: String::new(),
+        }
+    }
+
+    pub fn with_details(mut self, details: impl Into<String>) -> Event {
+        self.details = details.into();
+        self
+    }
+}
+
+/// The event constructors compose uses, by their status word.
+pub mod status {
+    use super::{Event, Status};
+
+    macro_rules! events {
+        ($($fn_name:ident => $status:ident $text:literal),* $(,)?) => {
+            $(pub fn $fn_name(id: &str) -> Event { Event::new(id, Status::$status, $text) })*
+        };
+    }
+
+    events! {
+        creating => Working "Creating",
+        created => Done "Created",
+        starting => Working "Starting",
+        started => Done "Started",
+        running => Done "Running",
+        waiting => Working "Waiting",
+        healthy => Done "Healthy",
+        exited => Done "Exited",
+        restarting => Working "Restarting",
+        restarted => Done "Restarted",
+        recreate => Working "Recreate",
+        recreated => Done "Recreated",
+        stopping => Working "Stopping",
+        stopped => Done "Stopped",
+        killing => Working "Killing",
+        killed => Done "Killed",
+        removing => Working "Removing",
+        removed => Done "Removed",
+        pausing => Working "Pausing",
+        paused => Done "Paused",
+        unpausing => Working "Unpausing",
+        unpaused => Done "Unpaused",
+        error => Error "Error",
+    }
+
+    /// A skipped task, with its reason (`Skipped: …` is how compose words it).
+    pub fn skipped(id: &str, reason: &str) -> Event {
+        Event::new(id, Status::Warning, "Skipped").with_details(reason)
+    }
+
+    /// An error with a message.
+    pub fn failed(id: &str, message: &str) -> Event {
+        Event::new(id, Status::Error, "Error").with_details(message)
+    }
+}
+
+/// Where verbs send what they report. Implemented by the renderers in berth-ui; tests
+/// collect the events.
+pub trait Progress: Send + Sync {
+    /// A progress event for one object.
+    fn event(&self, event: Event);
+    /// A warning compose prints through logrus (`WARN[0000] …`).
+    fn warning(&self, message: &str);
+    /// A message printed below the progress block (compose's `TailMsgf`).
+    fn tail(&self, message: &str) {
+        self.warning(message)
+    }
+}
+
+/// Collects events in memory (tests, and verbs that summarise at the end).
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub events: std::sync::Mutex<Vec<Event>>,
+    pub warnings: std::sync::Mutex<Vec<String>>,
+}
+
+impl Progress for Recorder {
+    fn event(&self, event: Event) {
+        self.events.lock().expect("recorder lock").push(event);
+    }
+    fn warning(&self, message: &str) {
+        self.warnings
+            .lock()
+            .expect("recorder lock")
+            .push(message.to_string());
+    }
+}

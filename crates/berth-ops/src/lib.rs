@@ -1,0 +1,12 @@
+//! The verbs: each observes the engine, plans with berth-plan, and executes the plan,
+//! reporting progress as [`events::Event`]s. Nothing here prints.
+
+pub mod convert;
+pub mod events;
+pub mod project;
+
+pub use events::{Event, Progress, Status};
+pub use project::ProjectSpec;
+
+/// The compose version berth writes into `com.docker.compose.version` labels.
+pub const COMPOSE_VERSION: &str = "2.40.3";

@@ -1,0 +1,87 @@
+//! The project as the verbs receive it: the loaded model plus what compose writes into
+//! labels (working dir, files, env files) and derives from the name.
+
+use berth_model::compose::{Project, Service};
+use berth_model::{labels, Value};
+use indexmap::IndexMap;
+
+/// A loaded project, handed to the verbs by the CLI.
+#[derive(Debug, Clone)]
+pub struct ProjectSpec {
+    pub name: String,
+    pub working_dir: String,
+    /// Absolute paths of the compose files.
+    pub config_files: Vec<String>,
+    /// `--env-file`s given explicitly (the `project.environment_file` label).
+    pub env_files: Vec<String>,
+    /// The loader's typed value tree (the config hash is computed from it).
+    pub model: Value,
+    /// The same model, bound to Rust types.
+    pub typed: Project,
+    /// Services left out by profiles or by the selection on the command line.
+    pub disabled: IndexMap<String, Service>,
+    /// `-` in names, `_` under `--compatibility`.
+    pub separator: &'static str,
+}
+
+impl ProjectSpec {
+    /// The name of replica `number` of `service` (`project-service-N`, or `container_name`).
+    pub fn container_name(&self, service: &Service, number: u32) -> String {
+        match &service.container_name {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => format!(
+                "{}{sep}{}{sep}{number}",
+                self.name,
+                service.name,
+                sep = self.separator
+            ),
+        }
+    }
+
+    /// The engine name of network `key` (its `name:`, set by the loader).
+    pub fn network_name(&self, key: &str) -> String {
+        self.typed
+            .networks
+            .get(key)
+            .map(|n| n.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{}_{key}", self.name))
+    }
+
+    /// The engine name of volume `key` (its `name:`, set by the loader).
+    pub fn volume_name(&self, key: &str) -> String {
+        self.typed
+            .volumes
+            .get(key)
+            .map(|v| v.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{}_{key}", self.name))
+    }
+
+    /// A service's model subtree (for the config hash).
+    pub fn service_model(&self, name: &str) -> Option<&Value> {
+        self.model.get("services")?.get(name)
+    }
+
+    /// The labels every object of the project carries: project, version, and for containers
+    /// the files and working dir.
+    pub fn project_labels(&self) -> IndexMap<String, String> {
+        let mut l = IndexMap::new();
+        l.insert(labels::PROJECT.to_string(), self.name.clone());
+        l.insert(
+            labels::VERSION.to_string(),
+            crate::COMPOSE_VERSION.to_string(),
+        );
+        l
+    }
+
+    /// The label filter that finds the project's objects.
+    pub fn project_filter(&self) -> String {
+        project_filter(&self.name)
+    }
+}
+
+/// `com.docker.compose.project=<name>`.
+pub fn project_filter(name: &str) -> String {
+    format!("{}={name}", labels::PROJECT)
+}

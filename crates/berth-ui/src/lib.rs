@@ -1,0 +1,1 @@
+//! Rendering of what the verbs report: progress, tables and `--format` output.
