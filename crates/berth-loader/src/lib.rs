@@ -72,6 +72,17 @@ fn prepare_named(
     Ok((details, name))
 }
 
+/// Only the project name (for commands that act on what is already running): the files
+/// are found and read for a `name:`, nothing is interpolated into the model or validated.
+pub fn load_project_name(
+    options: &ProjectOptions,
+    diags: &mut Diagnostics,
+) -> Result<String, LoadFailure> {
+    prepare_named(options, &LoadSwitches::default(), diags)
+        .map(|(_, name)| name)
+        .map_err(|e| locate(e, &Sources::default()))
+}
+
 /// Loads the project as docker compose's `ToProject` does for `config`.
 pub fn load_project(
     options: &ProjectOptions,

@@ -10,32 +10,27 @@ pub enum Status {
     Error,
 }
 
-/// One progress event: `id` names the object (`Container p-web-1`), `text` is the status
-/// word compose prints (`Creating`, `Started`, …).
+/// One progress event (`progress.Event`): `id` names the object (`Container p-web-1`),
+/// `status_text` is the word compose prints (`Creating`, `Started`, …); `text` is mostly
+/// empty (compose prints it between the two, hence the double space in plain output).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub id: String,
     pub parent_id: String,
     pub status: Status,
     pub text: String,
-    /// Extra detail after the status word (an error message, a skip reason).
-    pub details: String,
+    pub status_text: String,
 }
 
 impl Event {
-    pub fn new(id: impl Into<String>, status: Status, text: impl Into<String>) -> Event {
+    pub fn new(id: impl Into<String>, status: Status, status_text: impl Into<String>) -> Event {
         Event {
             id: id.into(),
             parent_id: String::new(),
             status,
-            text: text.into(),
-            details: String::new(),
+            text: String::new(),
+            status_text: status_text.into(),
         }
-    }
-
-    pub fn with_details(mut self, details: impl Into<String>) -> Event {
-        self.details = details.into();
-        self
     }
 }
 
@@ -75,14 +70,14 @@ pub mod status {
         error => Error "Error",
     }
 
-    /// A skipped task, with its reason (`Skipped: …` is how compose words it).
+    /// A skipped task, with its reason.
     pub fn skipped(id: &str, reason: &str) -> Event {
-        Event::new(id, Status::Warning, "Skipped").with_details(reason)
+        Event::new(id, Status::Warning, format!("Skipped: {reason}"))
     }
 
-    /// An error with a message.
+    /// An error with a message (`ErrorMessageEvent`).
     pub fn failed(id: &str, message: &str) -> Event {
-        Event::new(id, Status::Error, "Error").with_details(message)
+        Event::new(id, Status::Error, message)
     }
 }
 

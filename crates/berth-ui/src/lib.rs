@@ -1,1 +1,3 @@
 //! Rendering of what the verbs report: progress, tables and `--format` output.
+
+pub mod progress;

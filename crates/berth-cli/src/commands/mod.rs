@@ -1,6 +1,7 @@
 //! One module per subcommand: its clap arguments and a `run` that resolves settings, loads the
 //! project when it needs one, and does its one job.
 
+pub mod common;
 pub mod config;
 pub mod config_digests;
 pub mod config_variables;

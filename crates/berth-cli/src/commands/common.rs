@@ -1,0 +1,145 @@
+//! What the engine commands share: the runtime, the engine connection, the project (whole,
+//! or only its name), the progress renderer, and how their errors are printed.
+
+use berth_engine::{Engine, EngineError};
+use berth_loader::{Diagnostics, LoadRequest, LoadSwitches};
+use berth_ops::ProjectSpec;
+use berth_ui::progress::{Mode, Renderer};
+
+use crate::cli::GlobalFlags;
+use crate::commands::config::{fail, project_options, report};
+use crate::output;
+use crate::settings::Settings;
+
+/// A command's failure, already printed; carries the exit status.
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+pub type CmdResult = Result<u8, Exit>;
+
+/// Runs an async command body on a single-threaded runtime: the work is I/O on one socket.
+pub fn block_on<F: std::future::Future<Output = CmdResult>>(future: F) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::error(&e.to_string());
+            return 1;
+        }
+    };
+    match runtime.block_on(future) {
+        Ok(code) | Err(Exit(code)) => code,
+    }
+}
+
+/// Connects to the engine named by the environment (or `-H`).
+pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, Exit> {
+    let mut env = settings.env.clone();
+    if let Some(host) = &global.host {
+        env.insert("DOCKER_HOST".into(), host.clone());
+    }
+    Engine::connect(&env).await.map_err(engine_error)
+}
+
+/// Prints an engine error as compose does; exit status 1.
+pub fn engine_error(e: EngineError) -> Exit {
+    output::error(&e.to_string());
+    Exit(1)
+}
+
+/// Prints an error message; exit status 1.
+pub fn error(message: &str) -> Exit {
+    output::error(message);
+    Exit(1)
+}
+
+/// Loads the whole project (commands that create things need it), with `services` selected.
+pub fn load_spec(
+    global: &GlobalFlags,
+    settings: &Settings,
+    services: &[String],
+) -> Result<ProjectSpec, Exit> {
+    let options = project_options(global, settings);
+    let mut diags = Diagnostics::default();
+    let compatibility =
+        global.compatibility.unwrap_or(false) || settings.flag("COMPOSE_COMPATIBILITY");
+    let request = LoadRequest {
+        switches: LoadSwitches {
+            all_resources: global.all_resources.unwrap_or(false),
+            ..LoadSwitches::default()
+        },
+        services: services.to_vec(),
+        resolve_environment: true,
+    };
+    let project = match berth_loader::load_project(&options, &request, &mut diags) {
+        Ok(p) => p,
+        Err(failure) => return Err(Exit(fail(settings, &diags, failure))),
+    };
+    report(settings, &diags);
+    let typed = project.typed().map_err(|e| error(&e.to_string()))?;
+    let mut disabled = indexmap::IndexMap::new();
+    for (name, model) in &project.disabled_services {
+        let service = berth_model::compose::Service::from_model(name, model)
+            .map_err(|e| error(&e.to_string()))?;
+        disabled.insert(name.clone(), service);
+    }
+    Ok(ProjectSpec {
+        name: project.name.clone(),
+        working_dir: project.working_dir.clone(),
+        config_files: project.config_files.clone(),
+        env_files: project.explicit_env_files.clone(),
+        model: project.model,
+        typed,
+        disabled,
+        separator: if compatibility { "_" } else { "-" },
+    })
+}
+
+/// The project name only: `-p`, else `COMPOSE_PROJECT_NAME`, else what the files say,
+/// without loading the model (compose's `projectOrName`).
+pub fn project_name(global: &GlobalFlags, settings: &Settings) -> Result<String, Exit> {
+    if let Some(name) = &global.project_name {
+        if global.file.is_empty() {
+            return Ok(name.clone());
+        }
+    }
+    let options = project_options(global, settings);
+    let mut diags = Diagnostics::default();
+    match berth_loader::load_project_name(&options, &mut diags) {
+        Ok(name) => {
+            report(settings, &diags);
+            Ok(name)
+        }
+        Err(failure) => Err(Exit(fail(settings, &diags, failure))),
+    }
+}
+
+/// Whether `--dry-run` is on.
+pub fn dry_run(global: &GlobalFlags) -> bool {
+    global.dry_run.unwrap_or(false)
+}
+
+/// The progress renderer `--progress`/`COMPOSE_PROGRESS` and the terminal ask for.
+pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
+    let requested = global
+        .progress
+        .clone()
+        .or_else(|| settings.var("COMPOSE_PROGRESS").map(str::to_string))
+        .unwrap_or_default();
+    let mode = match requested.as_str() {
+        "tty" => Mode::Tty,
+        "plain" => Mode::Plain,
+        "json" => Mode::Json,
+        "quiet" | "none" => Mode::Quiet,
+        _ if settings.stderr_is_tty => Mode::Tty,
+        _ => Mode::Plain,
+    };
+    let warn_settings = settings.clone();
+    Renderer::new(
+        mode,
+        dry_run(global),
+        Box::new(move |message| output::warn(&warn_settings, message)),
+    )
+}
