@@ -124,6 +124,22 @@ pub enum Command {
     Down(commands::down::DownArgs),
     /// Create and start containers
     Up(commands::up::UpArgs),
+    /// Start services
+    Start(commands::start::StartArgs),
+    /// Stop services
+    Stop(commands::stop::StopArgs),
+    /// Restart service containers
+    Restart(commands::restart::RestartArgs),
+    /// Force stop service containers
+    Kill(commands::kill::KillArgs),
+    /// Pause services
+    Pause(commands::pause::PauseArgs),
+    /// Unpause services
+    Unpause(commands::pause::PauseArgs),
+    /// Removes stopped service containers
+    Rm(commands::rm::RmArgs),
+    /// Scale services
+    Scale(commands::scale::ScaleArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
 }
@@ -151,6 +167,14 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
+        Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
+        Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
+        Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
+        Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
+        Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
+        Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
+        Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
+        Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

@@ -58,3 +58,10 @@ fn rfc3339_now() -> String {
         rem % 60
     )
 }
+
+/// Writes a status message to stderr as is (compose's `stdinfo`, some without a line break).
+pub fn info(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
