@@ -3,7 +3,10 @@
 
 pub mod convert;
 pub mod events;
+pub mod ls;
 pub mod project;
+pub mod ps;
+pub mod top;
 
 pub use events::{Event, Progress, Status};
 pub use project::ProjectSpec;
