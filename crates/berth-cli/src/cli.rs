@@ -120,6 +120,12 @@ pub enum Command {
     Config(commands::config::ConfigArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
+    /// List running compose projects
+    Ls(commands::ls::LsArgs),
+    /// List containers
+    Ps(commands::ps::PsArgs),
+    /// Display the running processes
+    Top(commands::top::TopArgs),
 }
 
 /// Parses `args` and runs the command; returns the exit status.
@@ -142,6 +148,9 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
     match &cli.command {
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
+        Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
+        Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
+        Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

@@ -90,6 +90,14 @@ fn config_files(members: &[&Member]) -> Result<String, String> {
     Ok(files.join(","))
 }
 
+/// docker's `filters.Args.Match` for `name`: an exact value, or a regular expression that
+/// matches somewhere in the name.
+pub fn name_matches(patterns: &[&str], name: &str) -> bool {
+    patterns.iter().any(|p| {
+        *p == name || regex::Regex::new(p).is_ok_and(|re| re.is_match(name))
+    })
+}
+
 /// `exited(1), running(2)`.
 pub fn combined_status<'a>(states: impl Iterator<Item = &'a str>) -> String {
     let mut counts: IndexMap<&str, usize> = IndexMap::new();
@@ -119,6 +127,14 @@ mod tests {
             state: state.into(),
             labels,
         }
+    }
+
+    #[test]
+    fn name_filters_are_regular_expressions() {
+        assert!(name_matches(&["uisc"], "uiscr"));
+        assert!(name_matches(&["^uiscr$"], "uiscr"));
+        assert!(!name_matches(&["^x"], "uiscr"));
+        assert!(name_matches(&["x", "scr"], "uiscr"));
     }
 
     #[test]

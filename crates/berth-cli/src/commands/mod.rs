@@ -5,4 +5,7 @@ pub mod common;
 pub mod config;
 pub mod config_digests;
 pub mod config_variables;
+pub mod ls;
+pub mod ps;
+pub mod top;
 pub mod version;
