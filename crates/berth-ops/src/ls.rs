@@ -93,9 +93,9 @@ fn config_files(members: &[&Member]) -> Result<String, String> {
 /// docker's `filters.Args.Match` for `name`: an exact value, or a regular expression that
 /// matches somewhere in the name.
 pub fn name_matches(patterns: &[&str], name: &str) -> bool {
-    patterns.iter().any(|p| {
-        *p == name || regex::Regex::new(p).is_ok_and(|re| re.is_match(name))
-    })
+    patterns
+        .iter()
+        .any(|p| *p == name || regex::Regex::new(p).is_ok_and(|re| re.is_match(name)))
 }
 
 /// `exited(1), running(2)`.

@@ -117,10 +117,7 @@ pub async fn ps(
         )
         .await;
         for (i, inspect) in dead.into_iter().zip(inspections) {
-            out[i].exit_code = inspect?
-                .state
-                .and_then(|s| s.exit_code)
-                .unwrap_or_default();
+            out[i].exit_code = inspect?.state.and_then(|s| s.exit_code).unwrap_or_default();
         }
     }
     Ok(out)
@@ -230,12 +227,18 @@ mod tests {
     #[test]
     fn status_text_carries_health_and_exit_code() {
         assert_eq!(health_from_status("Up 3 seconds (healthy)"), "healthy");
-        assert_eq!(health_from_status("Up 1 second (health: starting)"), "starting");
+        assert_eq!(
+            health_from_status("Up 1 second (health: starting)"),
+            "starting"
+        );
         assert_eq!(health_from_status("Up 2 minutes (unhealthy)"), "unhealthy");
         assert_eq!(health_from_status("Up 2 minutes (Paused)"), "");
         assert_eq!(health_from_status("Up 2 minutes"), "");
         assert_eq!(exit_code_from_status("Exited (3) 2 seconds ago"), 3);
-        assert_eq!(exit_code_from_status("Exited (137) About a minute ago"), 137);
+        assert_eq!(
+            exit_code_from_status("Exited (137) About a minute ago"),
+            137
+        );
         assert_eq!(exit_code_from_status("Created"), 0);
     }
 

@@ -260,12 +260,12 @@ mod tests {
     #[test]
     fn plain_and_json_lines() {
         let buf = Shared::default();
-        let r = Renderer::new(Mode::Plain, false, Box::new(|_| {}))
-            .with_output(Box::new(buf.clone()));
+        let r =
+            Renderer::new(Mode::Plain, false, Box::new(|_| {})).with_output(Box::new(buf.clone()));
         r.event(status::started("Container p-web-1"));
         let buf2 = Shared::default();
-        let j = Renderer::new(Mode::Json, false, Box::new(|_| {}))
-            .with_output(Box::new(buf2.clone()));
+        let j =
+            Renderer::new(Mode::Json, false, Box::new(|_| {})).with_output(Box::new(buf2.clone()));
         j.event(status::recreate("Container p-web-1"));
         assert_eq!(
             String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),

@@ -56,7 +56,10 @@ pub fn write_stacks(format: &str, stacks: &[Stack]) -> Result<String, String> {
             let items: Vec<String> = stacks.iter().map(stack_json).collect();
             Ok(format!("[{}]\n", items.join(",")))
         }
-        "{{json.}}" => Ok(stacks.iter().map(|s| format!("{}\n", stack_json(s))).collect()),
+        "{{json.}}" => Ok(stacks
+            .iter()
+            .map(|s| format!("{}\n", stack_json(s)))
+            .collect()),
         _ => Err(format!(
             "format value {format:?} could not be parsed: parsing failed"
         )),
@@ -129,13 +132,11 @@ mod tests {
 
     #[test]
     fn ls_table_and_json() {
-        let stacks = [
-            Stack {
-                name: "uiscr".into(),
-                status: "exited(1), running(3)".into(),
-                config_files: "/tmp/uiscratch/compose.yaml".into(),
-            },
-        ];
+        let stacks = [Stack {
+            name: "uiscr".into(),
+            status: "exited(1), running(3)".into(),
+            config_files: "/tmp/uiscratch/compose.yaml".into(),
+        }];
         assert_eq!(
             write_stacks("table", &stacks).unwrap(),
             "NAME                STATUS                  CONFIG FILES\n\

@@ -142,7 +142,8 @@ impl Object for ContainerContext {
             }),
             "Name" => Value::str(&c.name),
             "Names" => {
-                let mut names: Vec<&str> = c.names.iter().map(|n| n.trim_start_matches('/')).collect();
+                let mut names: Vec<&str> =
+                    c.names.iter().map(|n| n.trim_start_matches('/')).collect();
                 if self.trunc {
                     if let Some(first) = names.iter().find(|n| !n.contains('/')) {
                         names = vec![*first];
@@ -182,7 +183,13 @@ impl Object for ContainerContext {
             "Mounts" => Value::Str(
                 c.mounts
                     .iter()
-                    .map(|m| if self.trunc { ellipsis(m, 15) } else { m.clone() })
+                    .map(|m| {
+                        if self.trunc {
+                            ellipsis(m, 15)
+                        } else {
+                            m.clone()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(","),
             ),
@@ -213,7 +220,11 @@ impl Object for ContainerContext {
                 self.c.labels.get(key).cloned().unwrap_or_default(),
             ))),
             [other] => Some(Ok(Value::Str(
-                self.c.labels.get(&other.print()).cloned().unwrap_or_default(),
+                self.c
+                    .labels
+                    .get(&other.print())
+                    .cloned()
+                    .unwrap_or_default(),
             ))),
             _ => Some(Err(1)),
         }
@@ -485,7 +496,10 @@ mod tests {
         assert_eq!(human_size(0.0), "0B");
         assert_eq!(human_size(21_500_000.0), "21.5MB");
         assert_eq!(human_size(1_980_000.0), "1.98MB");
-        assert_eq!(go_time_string(1_795_000_000), "2026-11-18 11:06:40 +0000 UTC");
+        assert_eq!(
+            go_time_string(1_795_000_000),
+            "2026-11-18 11:06:40 +0000 UTC"
+        );
     }
 
     #[test]
@@ -533,17 +547,29 @@ mod tests {
             "{\"Command\":\"\\\"httpd -f -p 80\\\"\",\"CreatedAt\":\"2026-11-18 11:06:40 +0000 UTC\",\"ExitCode\":0,\"Health\":\"\",\"ID\":\"08ae5b848df7\",\"Image\":\"berth-example/busybox:local\",\"Labels\":\"com.docker.compose.service=web\",\"LocalVolumes\":\"0\",\"Mounts\":\"\",\"Name\":\"p-web-1\",\"Names\":\"p-web-1\",\"Networks\":\"p_default\",\"Ports\":\"0.0.0.0:18080-\\u003e80/tcp\",\"Project\":\"p\",\"Publishers\":[{\"URL\":\"0.0.0.0\",\"TargetPort\":80,\"PublishedPort\":18080,\"Protocol\":\"tcp\"}],\"RunningFor\":\"2 seconds ago\",\"Service\":\"web\",\"Size\":\"0B\",\"State\":\"running\",\"Status\":\"Up 1 second\"}\n"
         );
         assert_eq!(
-            write_containers("table {{.Name}}\\t{{.Names}}\\t{{.ExitCode}}", &rows, true, now)
-                .unwrap(),
+            write_containers(
+                "table {{.Name}}\\t{{.Names}}\\t{{.ExitCode}}",
+                &rows,
+                true,
+                now
+            )
+            .unwrap(),
             "NAME      <no value>   <no value>\np-web-1   p-web-1      0\n"
         );
         assert_eq!(
-            write_containers("{{.Name}} {{.Label \"com.docker.compose.service\"}}", &rows, true, now)
-                .unwrap(),
+            write_containers(
+                "{{.Name}} {{.Label \"com.docker.compose.service\"}}",
+                &rows,
+                true,
+                now
+            )
+            .unwrap(),
             "p-web-1 web\n"
         );
-        assert_eq!(write_containers("table", &[], true, now).unwrap(),
-            "NAME      IMAGE     COMMAND   SERVICE   CREATED   STATUS    PORTS\n");
+        assert_eq!(
+            write_containers("table", &[], true, now).unwrap(),
+            "NAME      IMAGE     COMMAND   SERVICE   CREATED   STATUS    PORTS\n"
+        );
         assert_eq!(write_containers("{{.Name}}", &[], true, now).unwrap(), "");
     }
 }

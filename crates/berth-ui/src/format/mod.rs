@@ -22,9 +22,11 @@ pub fn write_list(format: &str, rows: &[Value], header: &Value) -> Result<String
     } else {
         format.to_string()
     };
-    text = text.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n");
-    let template =
-        Template::parse(&text).map_err(|e| format!("template parsing error: {e}"))?;
+    text = text
+        .trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n");
+    let template = Template::parse(&text).map_err(|e| format!("template parsing error: {e}"))?;
     let mut body = String::new();
     for row in rows {
         let out = template

@@ -313,9 +313,8 @@ fn lex_action(text: &str, mut i: usize, start: usize) -> Result<(Vec<Token>, usi
                 Tok::Var(name, chain)
             }
             b'"' => {
-                let (s, end) = lex_quoted(text, i).ok_or_else(|| {
-                    perr(text, start, "unterminated quoted string")
-                })?;
+                let (s, end) = lex_quoted(text, i)
+                    .ok_or_else(|| perr(text, start, "unterminated quoted string"))?;
                 i = end;
                 Tok::Str(s)
             }
@@ -443,7 +442,7 @@ struct Parser<'a> {
 }
 
 /// How a list of nodes ended.
-enum End {
+enum Stop {
     Eof,
     End,
     Else(Option<(usize, Vec<Token>)>),
@@ -459,12 +458,12 @@ impl Template {
         };
         let (nodes, end) = parser.list()?;
         match end {
-            End::Eof => Ok(Template {
+            Stop::Eof => Ok(Template {
                 text: text.to_string(),
                 nodes,
             }),
-            End::End => Err(perr(text, text.len(), "unexpected {{end}}")),
-            End::Else(_) => Err(perr(text, text.len(), "unexpected {{else}}")),
+            Stop::End => Err(perr(text, text.len(), "unexpected {{end}}")),
+            Stop::Else(_) => Err(perr(text, text.len(), "unexpected {{else}}")),
         }
     }
 
@@ -503,7 +502,7 @@ const FUNCS: &[&str] = &[
 ];
 
 impl Parser<'_> {
-    fn list(&mut self) -> Result<(Vec<Node>, End), String> {
+    fn list(&mut self) -> Result<(Vec<Node>, Stop), String> {
         let mut nodes = Vec::new();
         while let Some(piece) = self.pieces.next() {
             let action = match piece {
@@ -530,7 +529,7 @@ impl Parser<'_> {
                     if toks.len() > 1 {
                         return Err(perr(self.text, pos, "unexpected token in end"));
                     }
-                    return Ok((nodes, End::End));
+                    return Ok((nodes, Stop::End));
                 }
                 "else" => {
                     let rest = toks[1..].to_vec();
@@ -539,7 +538,7 @@ impl Parser<'_> {
                     } else {
                         Some((pos, rest))
                     };
-                    return Ok((nodes, End::Else(chained)));
+                    return Ok((nodes, Stop::Else(chained)));
                 }
                 "if" | "with" | "range" => {
                     nodes.push(self.control(&keyword, pos, &toks[1..])?);
@@ -557,27 +556,27 @@ impl Parser<'_> {
                 }
             }
         }
-        Ok((nodes, End::Eof))
+        Ok((nodes, Stop::Eof))
     }
 
     fn control(&mut self, keyword: &str, pos: usize, toks: &[Token]) -> Result<Node, String> {
         let pipe = self.pipeline(pos, toks, keyword)?;
         let (then, end) = self.list()?;
         let otherwise = match end {
-            End::Eof => return Err(perr(self.text, self.text.len(), "unexpected EOF")),
-            End::End => Vec::new(),
-            End::Else(None) => {
+            Stop::Eof => return Err(perr(self.text, self.text.len(), "unexpected EOF")),
+            Stop::End => Vec::new(),
+            Stop::Else(None) => {
                 let (otherwise, end) = self.list()?;
                 match end {
-                    End::End => otherwise,
-                    End::Eof => return Err(perr(self.text, self.text.len(), "unexpected EOF")),
-                    End::Else(_) => {
+                    Stop::End => otherwise,
+                    Stop::Eof => return Err(perr(self.text, self.text.len(), "unexpected EOF")),
+                    Stop::Else(_) => {
                         return Err(perr(self.text, pos, "expected end; found {{else}}"))
                     }
                 }
             }
             // `{{else if x}}` (or `else with`): a nested control that shares our end.
-            End::Else(Some((epos, rest))) => {
+            Stop::Else(Some((epos, rest))) => {
                 let kw = match rest.first() {
                     Some(Token {
                         tok: Tok::Ident(w), ..
@@ -677,7 +676,11 @@ impl Parser<'_> {
                 }
                 Tok::RParen if nested => {
                     if args.is_empty() && cmds.is_empty() {
-                        return Err(perr(self.text, pos, "missing value for parenthesized pipeline"));
+                        return Err(perr(
+                            self.text,
+                            pos,
+                            "missing value for parenthesized pipeline",
+                        ));
                     }
                     break;
                 }
@@ -982,7 +985,13 @@ impl Exec<'_> {
         Ok(value)
     }
 
-    fn field(&self, arg: &Arg, receiver: &Value, name: &str, args: &[Value]) -> Result<Value, String> {
+    fn field(
+        &self,
+        arg: &Arg,
+        receiver: &Value,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Value, String> {
         match receiver {
             Value::Object(o) => {
                 if let Some(arity) = o.method_arity(name) {
@@ -1001,19 +1010,14 @@ impl Exec<'_> {
                     Some(v) if args.is_empty() => Ok(v),
                     Some(_) => Err(self.error(
                         arg,
-                        &format!(
-                            "wrong number of args for {name}: want 0 got {}",
-                            args.len()
-                        ),
+                        &format!("wrong number of args for {name}: want 0 got {}", args.len()),
                     )),
                     None if o.is_map() => {
                         if args.is_empty() {
                             Ok(Value::NoValue)
                         } else {
-                            Err(self.error(
-                                arg,
-                                &format!("{name} is not a method but has arguments"),
-                            ))
+                            Err(self
+                                .error(arg, &format!("{name} is not a method but has arguments")))
                         }
                     }
                     None => Err(self.error(
@@ -1024,7 +1028,9 @@ impl Exec<'_> {
             }
             Value::Map(entries) => {
                 if !args.is_empty() {
-                    return Err(self.error(arg, &format!("{name} is not a method but has arguments")));
+                    return Err(
+                        self.error(arg, &format!("{name} is not a method but has arguments"))
+                    );
                 }
                 Ok(entries
                     .iter()
@@ -1208,10 +1214,7 @@ impl Exec<'_> {
                     Value::Map(m) => Ok(Value::Int(m.len() as i64)),
                     other => Err(self.error(
                         arg,
-                        &format!(
-                            "error calling len: len of type {}",
-                            other.go_type()
-                        ),
+                        &format!("error calling len: len of type {}", other.go_type()),
                     )),
                 }
             }
@@ -1224,9 +1227,7 @@ impl Exec<'_> {
                             l.get(*i as usize).cloned().ok_or_else(|| {
                                 self.error(
                                     arg,
-                                    &format!(
-                                        "error calling index: index out of range: {i}"
-                                    ),
+                                    &format!("error calling index: index out of range: {i}"),
                                 )
                             })?
                         }
@@ -1434,8 +1435,14 @@ mod tests {
         assert_eq!(run("{{.Name}} {{.State}}").unwrap(), "p-web-1 running");
         assert_eq!(run("{{json .}}").unwrap(), r#"{"Name":"p-web-1"}"#);
         assert_eq!(run("{{json .Name}}").unwrap(), r#""p-web-1""#);
-        assert_eq!(run("{{upper .Name}}|{{.Name | upper}}").unwrap(), "P-WEB-1|P-WEB-1");
-        assert_eq!(run("{{join (split .Labels \",\") \";\"}}").unwrap(), "a=1;b=2");
+        assert_eq!(
+            run("{{upper .Name}}|{{.Name | upper}}").unwrap(),
+            "P-WEB-1|P-WEB-1"
+        );
+        assert_eq!(
+            run("{{join (split .Labels \",\") \";\"}}").unwrap(),
+            "a=1;b=2"
+        );
         assert_eq!(run("{{.Label \"x\"}}").unwrap(), "label:x");
         assert_eq!(run("{{pad .Name 2 1}}.").unwrap(), "  p-web-1 .");
         assert_eq!(run("{{truncate .Name 3}}").unwrap(), "p-w");
@@ -1465,7 +1472,10 @@ mod tests {
         assert_eq!(run("{{$n := .Name}}{{$n}}").unwrap(), "p-web-1");
         assert_eq!(run("a {{- /* c */ -}} b").unwrap(), "ab");
         assert_eq!(run("a  {{- .State -}}  b").unwrap(), "arunningb");
-        assert_eq!(run("{{range split \"a,b\" \",\"}}{{.}}{{end}}").unwrap(), "ab");
+        assert_eq!(
+            run("{{range split \"a,b\" \",\"}}{{.}}{{end}}").unwrap(),
+            "ab"
+        );
     }
 
     #[test]
@@ -1487,7 +1497,10 @@ mod tests {
             run("{{foo .Name}}").unwrap_err(),
             "template: :1: function \"foo\" not defined"
         );
-        assert_eq!(run("{{if .Name}}x").unwrap_err(), "template: :1: unexpected EOF");
+        assert_eq!(
+            run("{{if .Name}}x").unwrap_err(),
+            "template: :1: unexpected EOF"
+        );
     }
 
     #[test]

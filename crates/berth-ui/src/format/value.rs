@@ -265,6 +265,9 @@ mod tests {
     fn json_escapes_as_go() {
         let v = Value::str("a->b & <c>\u{1}");
         assert_eq!(v.to_json(), "\"a->b & <c>\\u0001\"");
-        assert_eq!(v.to_json_html(), "\"a-\\u003eb \\u0026 \\u003cc\\u003e\\u0001\"");
+        assert_eq!(
+            v.to_json_html(),
+            "\"a-\\u003eb \\u0026 \\u003cc\\u003e\\u0001\""
+        );
     }
 }

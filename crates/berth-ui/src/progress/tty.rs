@@ -155,8 +155,11 @@ impl View {
     /// A message for under the view (compose's `TailMsgf`).
     pub fn add_tail(&mut self, message: &str) {
         if self.dry_run {
-            self.tail
-                .push(format!("{}{message}", super::DRY_RUN_PREFIX).trim().to_string());
+            self.tail.push(
+                format!("{}{message}", super::DRY_RUN_PREFIX)
+                    .trim()
+                    .to_string(),
+            );
         } else {
             self.tail.push(message.to_string());
         }
@@ -225,7 +228,9 @@ impl View {
                 }
             }
         }
-        for _ in num_lines..self.num_lines {
+        // Blank out lines the previous frame had (compose pads with a terminal-wide line).
+        let drawn = num_lines;
+        for _ in drawn..self.num_lines {
             if (num_lines as i64) < height - 2 {
                 out.push_str(&" ".repeat(width.max(0) as usize));
                 out.push('\n');
@@ -247,7 +252,14 @@ impl View {
         out
     }
 
-    fn line(&mut self, id: &str, pad: &str, now: Instant, width: i64, status_padding: i64) -> String {
+    fn line(
+        &mut self,
+        id: &str,
+        pad: &str,
+        now: Instant,
+        width: i64,
+        status_padding: i64,
+    ) -> String {
         let colors = self.colors;
         // Children's progress, shown while the parent works.
         let mut completion = Vec::new();
@@ -394,9 +406,8 @@ mod tests {
         );
         // The next frame goes back over the header and both lines; the header turns blue.
         let again = view.frame(base, -1, -1);
-        assert!(again.starts_with(
-            "\x1b[1A\x1b[1A\x1b[1A\x1b[0G\x1b[?25l\x1b[34m[+] Running 2/2\x1b[0m\n"
-        ));
+        assert!(again
+            .starts_with("\x1b[1A\x1b[1A\x1b[1A\x1b[0G\x1b[?25l\x1b[34m[+] Running 2/2\x1b[0m\n"));
     }
 
     #[test]
