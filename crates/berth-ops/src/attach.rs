@@ -65,7 +65,10 @@ pub fn log_source(project: &ProjectSpec, container: &Container) -> String {
         .to_string()
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Runs attached `up`; returns the exit status compose would return (130 after Ctrl-C).
+/// `created` is called once the containers exist, before their output is shown (the
+/// progress display ends there); the stops that follow report to `stop_progress`.
 pub async fn up_attached(
     runner: &Runner<'_>,
     project: &ProjectSpec,
@@ -73,8 +76,11 @@ pub async fn up_attached(
     attach: &AttachOptions,
     consumer: &dyn LogConsumer,
     mut interrupts: Interrupts,
+    created: &dyn Fn(),
+    stop_progress: &dyn crate::events::Progress,
 ) -> OpsResult<i32> {
     let containers = up::create(runner, project, options).await?;
+    created();
     if runner.dry_run {
         up::start_services(runner, project, &containers, options.wait_timeout).await?;
         return Ok(0);
@@ -104,10 +110,11 @@ pub async fn up_attached(
     // that is only created at once. The output is attached all along.
     let silent = crate::events::Silent(runner.progress);
     let quiet_runner = Runner::new(runner.engine, &silent, false, options.parallel);
+    let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel);
     let run = async {
         up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
         monitor(
-            runner,
+            &stop_runner,
             project,
             &containers,
             &attached,

@@ -271,7 +271,7 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
         apply_create_flags(&mut project, &args.create)?;
         let mut options = up_options(global, settings, &args.create, &args.services, false, false)?;
         options.no_start = true;
-        execute(global, settings, &project, &options).await
+        execute(global, settings, &project, &options, "Creating").await
     })
 }
 
@@ -310,7 +310,7 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
             .filter(|t| *t > 0)
             .map(|t| Duration::from_secs(t as u64));
         if detach || options.no_start {
-            return execute(global, settings, &project, &options).await;
+            return execute(global, settings, &project, &options, "Running").await;
         }
         let attach = attach_options(args, &project, cascade_stop)?;
         execute_attached(global, settings, args, &project, &options, &attach).await
@@ -322,9 +322,10 @@ async fn execute(
     settings: &Settings,
     project: &ProjectSpec,
     options: &UpOptions,
+    title: &str,
 ) -> common::CmdResult {
     let engine = common::connect(global, settings).await?;
-    let renderer = common::renderer(global, settings);
+    let renderer = common::renderer(global, settings).title(title);
     let result = berth_ops::up::up(&engine, project, options, &renderer).await;
     renderer.finish();
     match result {
@@ -419,9 +420,21 @@ async fn execute_attached(
             }
         }
     });
+    let stop_renderer = common::renderer(global, settings);
     let runner = Runner::new(&engine, &renderer, options.dry_run, options.parallel);
-    let result = up_attached(&runner, project, options, attach, &printer, rx).await;
-    renderer.finish();
+    let created = || renderer.finish();
+    let result = up_attached(
+        &runner,
+        project,
+        options,
+        attach,
+        &printer,
+        rx,
+        &created,
+        &stop_renderer,
+    )
+    .await;
+    stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),
         Err(e) => Err(error(&e.to_string())),
