@@ -462,3 +462,83 @@ fn ctrl_c_stops_the_attached_project() {
     );
     assert_eq!(p.inspect(&container, "{{.State.Running}}"), "false");
 }
+
+/// `--progress json` and `quiet`: the same events as the reference (parallel ones may come
+/// in another order, so the lines are compared sorted).
+#[test]
+fn progress_json_and_quiet_match_the_reference() {
+    let p = TestProject::new("progress", &pair("a"));
+    let sorted = |text: String| {
+        let mut lines: Vec<String> = text.lines().map(|l| l.replace(&p.name, "P")).collect();
+        lines.sort();
+        lines
+    };
+    let ours = sorted(p.berth_ok(&["--progress", "json", "up", "-d"]));
+    p.berth_ok(&["down"]);
+    let theirs = sorted(p.reference_ok(&["--progress", "json", "up", "-d"]));
+    assert_eq!(ours, theirs);
+    // In a dry run the reference inspects the still-used network and reports it "still in
+    // use"; berth reports what the real run would do. The containers' events are the same.
+    let containers_only = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .filter(|l| l.contains("Container"))
+            .collect()
+    };
+    let ours = sorted(p.berth_ok(&["--progress", "json", "--dry-run", "down"]));
+    let theirs = sorted(p.reference_ok(&["--progress", "json", "--dry-run", "down"]));
+    assert!(ours
+        .contains(&r#"{"dry-run":true,"id":"Network P_default","status":"Removed"}"#.to_string()));
+    assert_eq!(containers_only(ours), containers_only(theirs));
+    assert_eq!(p.berth_ok(&["--progress", "quiet", "down"]), "");
+}
+
+#[test]
+fn no_deps_and_selected_services() {
+    let p = TestProject::new("nodeps", &pair("a"));
+    let n = p.name.clone();
+    p.berth_ok(&["up", "-d", "--no-deps", "web"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [format!("{n}-web-1")],
+        "the dependency is not started"
+    );
+    p.berth_ok(&["up", "-d", "web"]);
+    assert_eq!(ids(&p).len(), 2, "naming a service brings its dependencies");
+    p.berth_ok(&["down", "web"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, [format!("{n}-db-1")], "down web removes only web");
+    assert!(docker(&["network", "inspect", &format!("{n}_default")])
+        .status
+        .success());
+}
+
+#[test]
+fn down_leaves_external_networks_alone() {
+    let shared = format!("berthtest-shared-{}", std::process::id());
+    docker_ok(&["network", "create", &shared]);
+    struct Gone(String);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = docker(&["network", "rm", &self.0]);
+        }
+    }
+    let _gone = Gone(shared.clone());
+    let compose = format!(
+        "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n    networks: [outside]\nnetworks:\n  outside:\n    external: true\n    name: {shared}\n"
+    );
+    let p = TestProject::new("extnet", &compose);
+    p.berth_ok(&["up", "-d"]);
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    assert!(docker(&["network", "inspect", &shared]).status.success());
+    let progress = p.berth_ok(&["down"]);
+    assert!(
+        progress.contains(&format!(
+            "No resource found to remove for project \\\"{}\\\"",
+            p.name
+        )),
+        "{progress}"
+    );
+}
