@@ -147,8 +147,8 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
         annotations: non_empty_map(&service.annotations),
         binds: mounts.binds,
         mounts: mounts.mounts,
-        cap_add: non_empty(&service.cap_add),
-        cap_drop: non_empty(&service.cap_drop),
+        cap_add: capabilities(&service.cap_add),
+        cap_drop: capabilities(&service.cap_drop),
         network_mode: Some(net.network_mode),
         init: service.init,
         ipc_mode: service.ipc.clone().filter(|s| !s.is_empty()),
@@ -394,6 +394,25 @@ fn extra_hosts(entries: &[String]) -> Vec<String> {
             None => e.clone(),
         })
         .collect()
+}
+
+/// The docker client (API ≥ 1.40) sends capabilities upper-cased with their `CAP_` prefix
+/// (except `ALL`), without duplicates, sorted (moby's client `normalizeCapabilities`).
+fn capabilities(caps: &[String]) -> Option<Vec<String>> {
+    let mut out: Vec<String> = caps
+        .iter()
+        .map(|c| {
+            let c = c.to_uppercase();
+            if c == "ALL" || c.starts_with("CAP_") {
+                c
+            } else {
+                format!("CAP_{c}")
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then_some(out)
 }
 
 fn non_empty(list: &[String]) -> Option<Vec<String>> {

@@ -106,6 +106,13 @@ pub(super) fn build(
                         continue;
                     }
                 }
+                // The docker client's check: API < 1.44 cannot force read-only recursively.
+                let forced = m.bind_options.as_ref().and_then(|b| b.read_only_force_recursive);
+                if !inputs.api_at_least(1, 44) && forced == Some(true) {
+                    return Err(ConvertError::EngineTooOld(
+                        "bind-recursive=readonly requires API v1.44 or later".into(),
+                    ));
+                }
             }
             Some(MountType::VOLUME) => {
                 let source = m.source.as_deref().unwrap_or_default();

@@ -66,6 +66,13 @@ pub(super) fn settings(inputs: &SpecInputs, service: &Service) -> Result<Network
             "interface_name requires Docker Engine v28.1 or later".into(),
         ));
     }
+    // The docker client refuses endpoint MAC addresses in the create call before API 1.44.
+    if !inputs.api_at_least(1, 44) && primary_endpoint.mac_address.is_some() {
+        return Err(ConvertError::EngineTooOld(format!(
+            "\"specify mac-address per network\" requires API version 1.44, but the Docker daemon API version is {}.{}",
+            inputs.api_version.0, inputs.api_version.1
+        )));
+    }
     let primary_name = project.network_name(primary);
     if !inputs.api_at_least(1, 44) {
         out.connect = by_priority

@@ -577,7 +577,7 @@ fn interface_name_needs_api_1_49() {
 
 #[test]
 fn dns_hosts_and_namespaces() {
-    let b = body("services:\n  s:\n    image: busybox\n    dns: [1.1.1.1]\n    dns_opt: [ndots:2]\n    dns_search: [example.com]\n    extra_hosts: ['a=1.2.3.4', 'b:::1']\n    ipc: private\n    pid: host\n    uts: host\n    userns_mode: host\n    cgroup: private\n    cgroup_parent: /custom\n    group_add: [audio]\n    cap_add: [NET_ADMIN]\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges, 'label:disable']\n    sysctls: {net.core.somaxconn: '1024'}\n    storage_opt: {size: 1G}\n    runtime: runc\n    isolation: default\n    shm_size: 64m\n    oom_score_adj: 100\n    annotations: {a: b}\n");
+    let b = body("services:\n  s:\n    image: busybox\n    dns: [1.1.1.1]\n    dns_opt: [ndots:2]\n    dns_search: [example.com]\n    extra_hosts: ['a=1.2.3.4', 'b:::1']\n    ipc: private\n    pid: host\n    uts: host\n    userns_mode: host\n    cgroup: private\n    cgroup_parent: /custom\n    group_add: [audio]\n    cap_add: [net_admin, SYS_TIME, CAP_NET_ADMIN]\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges, 'label:disable']\n    sysctls: {net.core.somaxconn: '1024'}\n    storage_opt: {size: 1G}\n    runtime: runc\n    isolation: default\n    shm_size: 64m\n    oom_score_adj: 100\n    annotations: {a: b}\n");
     let h = host(&b);
     assert_eq!(h.dns, strings(&["1.1.1.1"]));
     assert_eq!(h.dns_options, strings(&["ndots:2"]));
@@ -593,7 +593,7 @@ fn dns_hosts_and_namespaces() {
     );
     assert_eq!(h.cgroup_parent.as_deref(), Some("/custom"));
     assert_eq!(h.group_add, strings(&["audio"]));
-    assert_eq!(h.cap_add, strings(&["NET_ADMIN"]));
+    assert_eq!(h.cap_add, strings(&["CAP_NET_ADMIN", "CAP_SYS_TIME"]));
     assert_eq!(h.cap_drop, strings(&["ALL"]));
     assert_eq!(h.security_opt, strings(&["no-new-privileges", "label:disable"]));
     assert_eq!(h.sysctls.clone().unwrap()["net.core.somaxconn"], "1024");
