@@ -460,3 +460,83 @@ fn secrets() {
 fn misc() {
     run_case("misc");
 }
+
+/// A case compose refuses while converting: the reference's `create` fails, and its error
+/// message is the one berth's conversion returns for the first service that fails.
+fn run_error_case(case: &str) {
+    ensure_image();
+    let fixture = repo_root().join("tests/fixtures/convert-errors").join(case);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(case);
+    copy_dir(&fixture, &dir);
+    let project = format!("berthtest-converr-{}-{}", case.replace('_', "-"), std::process::id());
+    let _cleanup = Cleanup {
+        project: project.clone(),
+    };
+    let out = run(Command::new(reference())
+        .args(["-p", &project, "create"])
+        .current_dir(&dir));
+    assert!(!out.status.success(), "the reference accepted {case}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+
+    let spec = load(&dir, &project, &[]);
+    let none = IndexMap::new();
+    let names = IndexMap::new();
+    let error = spec
+        .typed
+        .services
+        .values()
+        .find_map(|service| {
+            let inputs = SpecInputs {
+                project: &spec,
+                service,
+                number: 1,
+                name: spec.container_name(service, 1),
+                config_hash: "",
+                image_id: "",
+                replace: None,
+                service_containers: &none,
+                service_container_names: &names,
+                inherited_volumes: &none,
+                api_version: (1, 41),
+                proxy_env: &none,
+                api_socket_config: None,
+            };
+            container_spec(&inputs).err()
+        })
+        .unwrap_or_else(|| panic!("berth accepted {case}; the reference said: {stderr}"));
+    assert!(
+        stderr.contains(&error.to_string()),
+        "berth: {error}\nreference: {stderr}"
+    );
+}
+
+#[test]
+fn error_endpoint_mac_before_api_1_44() {
+    run_error_case("endpoint_mac");
+}
+
+#[test]
+fn error_mac_mismatch() {
+    run_error_case("mac_mismatch");
+}
+
+#[test]
+fn error_start_interval_before_api_1_44() {
+    run_error_case("start_interval");
+}
+
+#[test]
+fn error_interface_name_before_api_1_49() {
+    run_error_case("interface_name");
+}
+
+#[test]
+fn error_missing_seccomp_profile() {
+    run_error_case("security_opt");
+}
+
+#[test]
+fn error_image_volume_before_api_1_48() {
+    run_error_case("image_volume");
+}
