@@ -285,14 +285,12 @@ struct Resolved {
 fn resolve_references(inputs: &SpecInputs) -> Result<Resolved, ConvertError> {
     let mut service = inputs.service.clone();
     let container_of = |what: &'static str, name: &str| {
-        inputs
-            .service_containers
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ConvertError::MissingServiceContainer {
+        inputs.service_containers.get(name).cloned().ok_or_else(|| {
+            ConvertError::MissingServiceContainer {
                 what,
                 service: name.to_string(),
-            })
+            }
+        })
     };
     for entry in service.volumes_from.iter_mut() {
         // compose keeps only the container: an `:ro`/`:rw` suffix is dropped.
@@ -343,7 +341,8 @@ fn healthcheck(
     let Some(check) = check else {
         return Ok(None);
     };
-    let nanos = |d: Option<berth_model::compose::GoDuration>| d.map(|d| d.nanos()).filter(|n| *n != 0);
+    let nanos =
+        |d: Option<berth_model::compose::GoDuration>| d.map(|d| d.nanos()).filter(|n| *n != 0);
     let test = if check.disable {
         vec!["NONE".to_string()]
     } else {

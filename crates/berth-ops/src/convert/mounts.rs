@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use berth_engine::models::{
-    Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountImageOptions,
-    MountTmpfsOptions, MountType, MountVolumeOptions,
+    Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountImageOptions, MountTmpfsOptions,
+    MountType, MountVolumeOptions,
 };
 use berth_model::compose::{
-    BindPropagation, BindRecursive, FileObject, FileReference, Service, ServiceVolume,
-    VolumeBind, VolumeType, VolumeVolume,
+    BindPropagation, BindRecursive, FileObject, FileReference, Service, ServiceVolume, VolumeBind,
+    VolumeType, VolumeVolume,
 };
 use indexmap::IndexMap;
 
@@ -107,7 +107,10 @@ pub(super) fn build(
                     }
                 }
                 // The docker client's check: API < 1.44 cannot force read-only recursively.
-                let forced = m.bind_options.as_ref().and_then(|b| b.read_only_force_recursive);
+                let forced = m
+                    .bind_options
+                    .as_ref()
+                    .and_then(|b| b.read_only_force_recursive);
                 if !inputs.api_at_least(1, 44) && forced == Some(true) {
                     return Err(ConvertError::EngineTooOld(
                         "bind-recursive=readonly requires API v1.44 or later".into(),
@@ -156,7 +159,9 @@ fn bind_requires_mount_api(bind: Option<&VolumeBind>) -> bool {
         None => false,
         Some(b) => {
             !b.create_host_path
-                || b.propagation.as_ref().is_some_and(|p| !p.as_str().is_empty())
+                || b.propagation
+                    .as_ref()
+                    .is_some_and(|p| !p.as_str().is_empty())
                 || b.recursive.as_ref().is_some_and(|r| !r.as_str().is_empty())
         }
     }
@@ -304,7 +309,11 @@ fn check_swarm_only(object: &FileObject, kind: &str) -> Result<(), ConvertError>
             "Docker Compose does not support {kind}s.*.driver"
         )));
     }
-    if object.template_driver.as_deref().is_some_and(|d| !d.is_empty()) {
+    if object
+        .template_driver
+        .as_deref()
+        .is_some_and(|d| !d.is_empty())
+    {
         return Err(ConvertError::Invalid(format!(
             "Docker Compose does not support {kind}s.*.template_driver"
         )));
@@ -336,7 +345,9 @@ fn secret_mounts(
             continue;
         }
         if is_set(&r.uid) || is_set(&r.gid) || r.mode.is_some() {
-            warnings.push("secrets `uid`, `gid` and `mode` are not supported, they will be ignored".into());
+            warnings.push(
+                "secrets `uid`, `gid` and `mode` are not supported, they will be ignored".into(),
+            );
         }
         let file = secret.file.clone().unwrap_or_default();
         if !std::path::Path::new(&file).exists() {
@@ -373,7 +384,9 @@ fn config_mounts(
             continue;
         }
         if is_set(&r.uid) || is_set(&r.gid) || r.mode.is_some() {
-            warnings.push("config `uid`, `gid` and `mode` are not supported, they will be ignored".into());
+            warnings.push(
+                "config `uid`, `gid` and `mode` are not supported, they will be ignored".into(),
+            );
         }
         let file = config.file.clone().unwrap_or_default();
         out.insert(target.clone(), file_mount(&file, target, None));
@@ -403,17 +416,15 @@ fn injected_files(
                 let object = objects.get(&r.source).cloned().unwrap_or_default();
                 match (&object.content, &object.environment) {
                     (Some(c), _) if !c.is_empty() => c.clone(),
-                    (_, Some(var)) if !var.is_empty() => {
-                        match project.environment.get(var) {
-                            Some(v) => v.clone(),
-                            None => {
-                                return Err(ConvertError::Invalid(format!(
-                                    "environment variable {var:?} required by {kind} {:?} is not set",
-                                    object.name
-                                )))
-                            }
+                    (_, Some(var)) if !var.is_empty() => match project.environment.get(var) {
+                        Some(v) => v.clone(),
+                        None => {
+                            return Err(ConvertError::Invalid(format!(
+                                "environment variable {var:?} required by {kind} {:?} is not set",
+                                object.name
+                            )))
                         }
-                    }
+                    },
                     _ => String::new(),
                 }
             };

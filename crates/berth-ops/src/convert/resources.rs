@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use berth_engine::models::{
-    DeviceMapping, DeviceRequest, HostConfig, HostConfigCgroupnsModeEnum,
-    HostConfigIsolationEnum, HostConfigLogConfig, PortBinding, PortMap, ResourcesBlkioWeightDevice,
-    ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum, ThrottleDevice,
+    DeviceMapping, DeviceRequest, HostConfig, HostConfigCgroupnsModeEnum, HostConfigIsolationEnum,
+    HostConfigLogConfig, PortBinding, PortMap, ResourcesBlkioWeightDevice, ResourcesUlimits,
+    RestartPolicy, RestartPolicyNameEnum, ThrottleDevice,
 };
 use berth_model::compose::{DeviceRequest as ComposeDeviceRequest, Restart, Service};
 
@@ -191,9 +191,7 @@ pub(super) fn restart_policy(s: &Service) -> RestartPolicy {
     }
     if let Some(p) = s.deploy.as_ref().and_then(|d| d.restart_policy.as_ref()) {
         policy = RestartPolicy {
-            name: Some(policy_name(
-                p.condition.as_ref().map_or("", |c| c.as_str()),
-            )),
+            name: Some(policy_name(p.condition.as_ref().map_or("", |c| c.as_str()))),
             maximum_retry_count: Some(p.max_attempts.unwrap_or(0) as i64),
         };
     }
@@ -345,8 +343,12 @@ pub(super) fn log_config(s: &Service) -> HostConfigLogConfig {
     match &s.logging {
         Some(l) => HostConfigLogConfig {
             typ: l.driver.clone().filter(|d| !d.is_empty()),
-            config: (!l.options.is_empty())
-                .then(|| l.options.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            config: (!l.options.is_empty()).then(|| {
+                l.options
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            }),
         },
         None => HostConfigLogConfig::default(),
     }

@@ -153,7 +153,10 @@ fn image_command_entrypoint_and_process_settings() {
     assert_eq!(h.privileged, Some(true));
     // Unset: the image's.
     let b = body("services:\n  s:\n    image: busybox\n");
-    assert_eq!((&b.cmd, &b.entrypoint, b.stop_timeout), (&None, &None, None));
+    assert_eq!(
+        (&b.cmd, &b.entrypoint, b.stop_timeout),
+        (&None, &None, None)
+    );
     assert_eq!(host(&b).init, None);
 }
 
@@ -191,7 +194,10 @@ fn labels_are_the_service_ones_under_compose_ones() {
     let labels = b.labels.unwrap();
     assert_eq!(labels["a"], "b");
     assert_eq!(labels["com.docker.compose.service"], "s");
-    assert_eq!(labels["com.docker.compose.depends_on"], "t:service_healthy:true");
+    assert_eq!(
+        labels["com.docker.compose.depends_on"],
+        "t:service_healthy:true"
+    );
     assert_eq!(labels["com.docker.compose.image"], "sha256:img");
     assert_eq!(labels["com.docker.compose.container-number"], "1");
     assert_eq!(labels["com.docker.compose.oneoff"], "False");
@@ -281,12 +287,25 @@ fn volumes_split_into_binds_and_mounts_as_compose_does() {
         Some(berth_engine::models::MountBindOptionsPropagationEnum::RSHARED)
     );
     assert_eq!(m["/nocreate"].source, Some(format!("{dir}/nocreate")));
-    assert_eq!(m["/nocreate"].bind_options.clone().unwrap().create_mountpoint, None);
+    assert_eq!(
+        m["/nocreate"]
+            .bind_options
+            .clone()
+            .unwrap()
+            .create_mountpoint,
+        None
+    );
     let nocopy = m["/nocopy"].volume_options.clone().unwrap();
-    assert_eq!((nocopy.no_copy, nocopy.subpath.as_deref()), (Some(true), Some("sub")));
+    assert_eq!(
+        (nocopy.no_copy, nocopy.subpath.as_deref()),
+        (Some(true), Some("sub"))
+    );
     assert_eq!(m["/nocopy"].source, Some(name));
     let tmpfs = m["/tmp"].tmpfs_options.clone().unwrap();
-    assert_eq!((tmpfs.size_bytes, tmpfs.mode), (Some(1 << 20), Some(0o1777)));
+    assert_eq!(
+        (tmpfs.size_bytes, tmpfs.mode),
+        (Some(1 << 20), Some(0o1777))
+    );
 }
 
 #[test]
@@ -331,7 +350,9 @@ fn image_volumes_need_a_recent_engine() {
 
 #[test]
 fn tmpfs_strings_go_to_host_config_tmpfs() {
-    let b = body("services:\n  s:\n    image: busybox\n    tmpfs: ['/run:size=64m,mode=1777', /cache]\n");
+    let b = body(
+        "services:\n  s:\n    image: busybox\n    tmpfs: ['/run:size=64m,mode=1777', /cache]\n",
+    );
     let t = host(&b).tmpfs.clone().unwrap();
     assert_eq!(t["/run"], "size=64m,mode=1777");
     assert_eq!(t["/cache"], "");
@@ -395,7 +416,10 @@ fn secret_errors_and_warnings_follow_compose() {
     let (_, warnings) = convert(&f, "s");
     assert_eq!(
         warnings,
-        [format!("secret file {}_missing does not exist", f.spec.name)]
+        [format!(
+            "secret file {}_missing does not exist",
+            f.spec.name
+        )]
     );
     let f = load("services:\n  s:\n    image: busybox\n    read_only: true\n    configs: [c]\nconfigs:\n  c: {content: x}\n");
     let (spec, _) = convert(&f, "s");
@@ -426,7 +450,10 @@ fn networks_aliases_addresses_and_priority() {
     let p = &f.spec.name;
     let front = format!("{p}_front");
     let back = format!("{p}_back");
-    assert_eq!(host(&spec.body).network_mode.as_deref(), Some(front.as_str()));
+    assert_eq!(
+        host(&spec.body).network_mode.as_deref(),
+        Some(front.as_str())
+    );
     let endpoints = spec
         .body
         .networking_config
@@ -458,7 +485,12 @@ fn networks_aliases_addresses_and_priority() {
     };
     let (spec, _) = convert_env(&f, "s", &env);
     assert!(spec.connect.is_empty());
-    let endpoints = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    let endpoints = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     assert_eq!(endpoints.len(), 2);
 }
 
@@ -467,8 +499,16 @@ fn the_default_network_and_no_network() {
     let f = load("services:\n  s:\n    image: busybox\n");
     let (spec, _) = convert(&f, "s");
     let default = format!("{}_default", f.spec.name);
-    assert_eq!(host(&spec.body).network_mode.as_deref(), Some(default.as_str()));
-    let endpoints = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    assert_eq!(
+        host(&spec.body).network_mode.as_deref(),
+        Some(default.as_str())
+    );
+    let endpoints = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     assert_eq!(endpoints[&default].ipam_config, None);
     // Only a network_mode service: the project has no networks.
     let b = body("services:\n  s:\n    image: busybox\n    network_mode: host\n");
@@ -506,7 +546,10 @@ fn links_name_every_container_of_the_linked_service() {
     let p = f.spec.name.clone();
     let env = Env {
         names: [
-            ("t".to_string(), vec![format!("{p}-t-1"), format!("{p}-t-2")]),
+            (
+                "t".to_string(),
+                vec![format!("{p}-t-1"), format!("{p}-t-2")],
+            ),
             ("u".to_string(), vec!["custom".to_string()]),
         ]
         .into_iter()
@@ -528,7 +571,12 @@ fn links_name_every_container_of_the_linked_service() {
         "plain:plain".into(),
     ];
     assert_eq!(host(&spec.body).links, Some(want.clone()));
-    let endpoints = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    let endpoints = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     let ep: &EndpointSettings = endpoints.values().next().unwrap();
     assert_eq!(ep.links, Some(want));
 }
@@ -544,7 +592,12 @@ fn mac_address_moves_with_the_api_version() {
     };
     let (spec, _) = convert_env(&f, "s", &env);
     assert_eq!(spec.mac_address, None);
-    let ep = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    let ep = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     assert_eq!(
         ep.values().next().unwrap().mac_address.as_deref(),
         Some("02:42:ac:11:00:99")
@@ -567,7 +620,12 @@ fn interface_name_needs_api_1_49() {
         ..Default::default()
     };
     let spec = convert_env(&f, "s", &env).0;
-    let ep = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    let ep = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     assert_eq!(
         ep.values().next().unwrap().driver_opts.clone().unwrap()
             ["com.docker.network.endpoint.ifname"],
@@ -595,7 +653,10 @@ fn dns_hosts_and_namespaces() {
     assert_eq!(h.group_add, strings(&["audio"]));
     assert_eq!(h.cap_add, strings(&["CAP_NET_ADMIN", "CAP_SYS_TIME"]));
     assert_eq!(h.cap_drop, strings(&["ALL"]));
-    assert_eq!(h.security_opt, strings(&["no-new-privileges", "label:disable"]));
+    assert_eq!(
+        h.security_opt,
+        strings(&["no-new-privileges", "label:disable"])
+    );
     assert_eq!(h.sysctls.clone().unwrap()["net.core.somaxconn"], "1024");
     assert_eq!(h.storage_opt.clone().unwrap()["size"], "1G");
     assert_eq!(h.runtime.as_deref(), Some("runc"));
@@ -606,7 +667,10 @@ fn dns_hosts_and_namespaces() {
     assert_eq!(h.shm_size, Some(64 << 20));
     assert_eq!(h.oom_score_adj, Some(100));
     assert_eq!(h.annotations.clone().unwrap()["a"], "b");
-    assert_eq!((h.masked_paths.clone(), h.readonly_paths.clone()), (None, None));
+    assert_eq!(
+        (h.masked_paths.clone(), h.readonly_paths.clone()),
+        (None, None)
+    );
 }
 
 #[test]
@@ -643,7 +707,9 @@ fn healthcheck_durations_disable_and_start_interval() {
     assert_eq!(h.start_interval, None);
     let b = body("services:\n  s:\n    image: busybox\n    healthcheck:\n      disable: true\n");
     assert_eq!(b.healthcheck.unwrap().test, strings(&["NONE"]));
-    let b = body("services:\n  s:\n    image: busybox\n    healthcheck:\n      test: curl -f localhost\n");
+    let b = body(
+        "services:\n  s:\n    image: busybox\n    healthcheck:\n      test: curl -f localhost\n",
+    );
     assert_eq!(
         b.healthcheck.unwrap().test,
         strings(&["CMD-SHELL", "curl -f localhost"])
@@ -720,7 +786,10 @@ fn resources_limits_and_devices() {
     assert_eq!(requests[0].device_ids, strings(&["vendor.com/class=name"]));
     assert_eq!(requests[1].driver.as_deref(), Some("nvidia"));
     assert_eq!(requests[1].count, Some(1));
-    assert_eq!(requests[1].capabilities, Some(vec![vec!["gpu".to_string()]]));
+    assert_eq!(
+        requests[1].capabilities,
+        Some(vec![vec!["gpu".to_string()]])
+    );
     assert_eq!(h.blkio_weight, Some(300));
     assert_eq!(h.blkio_weight_device.clone().unwrap()[0].weight, Some(400));
     assert_eq!(
@@ -838,10 +907,12 @@ fn a_recreate_keeps_the_final_name_as_alias_and_sets_replace() {
         spec.body.labels.unwrap()["com.docker.compose.replace"],
         "s-1"
     );
-    let ep = spec.body.networking_config.unwrap().endpoints_config.unwrap();
+    let ep = spec
+        .body
+        .networking_config
+        .unwrap()
+        .endpoints_config
+        .unwrap();
     let alias = format!("{}-s-1", f.spec.name);
-    assert_eq!(
-        ep.values().next().unwrap().aliases,
-        strings(&[&alias, "s"])
-    );
+    assert_eq!(ep.values().next().unwrap().aliases, strings(&[&alias, "s"]));
 }

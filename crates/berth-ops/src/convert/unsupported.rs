@@ -25,7 +25,9 @@ pub(super) fn warnings(project: &ProjectSpec, service: &Service) -> Vec<String> 
     let name = &service.name;
     let mut out = Vec::new();
     let mut warn = |key: &str, what: &str| {
-        out.push(format!("service {name:?}: {key} is not supported yet, {what}"));
+        out.push(format!(
+            "service {name:?}: {key} is not supported yet, {what}"
+        ));
     };
     if service.build.is_some() && service.image.is_none() {
         warn(
