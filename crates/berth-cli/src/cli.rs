@@ -118,6 +118,12 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
 pub enum Command {
     /// Parse, resolve and render compose file in canonical format
     Config(commands::config::ConfigArgs),
+    /// Creates containers for a service
+    Create(commands::up::CreateArgs),
+    /// Stop and remove containers, networks
+    Down(commands::down::DownArgs),
+    /// Create and start containers
+    Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
 }
@@ -142,6 +148,9 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
     match &cli.command {
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
+        Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
+        Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
+        Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

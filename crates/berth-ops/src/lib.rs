@@ -1,10 +1,19 @@
 //! The verbs: each observes the engine, plans with berth-plan, and executes the plan,
 //! reporting progress as [`events::Event`]s. Nothing here prints.
 
+mod archive;
 pub mod convert;
+pub mod down;
+pub mod error;
 pub mod events;
+pub mod observe;
 pub mod project;
+pub mod runner;
+pub mod up;
+pub mod wait;
+pub mod walk;
 
+pub use error::{OpsError, OpsResult};
 pub use events::{Event, Progress, Status};
 pub use project::ProjectSpec;
 

@@ -78,6 +78,22 @@ impl ProjectSpec {
         l
     }
 
+    /// `--no-deps`: only the named services stay enabled; the others move to `disabled`
+    /// (compose's `WithSelectedServices(…, IgnoreDependencies)`).
+    pub fn keep_only(&mut self, names: &[String]) {
+        if names.is_empty() {
+            return;
+        }
+        let services = std::mem::take(&mut self.typed.services);
+        for (name, service) in services {
+            if names.contains(&name) {
+                self.typed.services.insert(name, service);
+            } else {
+                self.disabled.insert(name, service);
+            }
+        }
+    }
+
     /// The label filter that finds the project's objects.
     pub fn project_filter(&self) -> String {
         project_filter(&self.name)

@@ -144,3 +144,35 @@ pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
         Box::new(move |message| output::warn(&warn_settings, message)),
     )
 }
+
+/// `--parallel` (or `COMPOSE_PARALLEL_LIMIT`): `None` is unlimited.
+pub fn parallel(global: &GlobalFlags, settings: &Settings) -> Option<usize> {
+    let limit = if global.parallel != -1 {
+        global.parallel
+    } else {
+        settings
+            .var("COMPOSE_PARALLEL_LIMIT")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1)
+    };
+    usize::try_from(limit).ok().filter(|n| *n > 0)
+}
+
+/// `-t/--timeout` as the engine takes it.
+pub fn timeout(t: Option<i64>) -> Option<i32> {
+    t.map(|t| t.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+}
+
+/// The project of the working directory's compose file when there is one, under the `-p`
+/// name (compose's `down -p x` in a project directory uses its networks and volumes).
+pub fn load_spec_if_present(
+    global: &GlobalFlags,
+    settings: &Settings,
+) -> Result<Option<ProjectSpec>, Exit> {
+    let options = project_options(global, settings);
+    let mut diags = Diagnostics::default();
+    match berth_loader::load_project_name(&options, &mut diags) {
+        Err(failure) if matches!(*failure.error, berth_loader::LoadError::NoConfigFile) => Ok(None),
+        _ => load_spec(global, settings, &[]).map(Some),
+    }
+}

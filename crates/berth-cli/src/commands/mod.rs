@@ -5,4 +5,6 @@ pub mod common;
 pub mod config;
 pub mod config_digests;
 pub mod config_variables;
+pub mod down;
+pub mod up;
 pub mod version;

@@ -235,6 +235,21 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
     ))
 }
 
+/// The files compose copies into a container of `service` before starting it (secrets and
+/// configs given as `content`/`environment`, the `use_api_socket` config), without
+/// building the rest of the container: for starting containers created earlier.
+pub fn injected_files(
+    project: &ProjectSpec,
+    service: &Service,
+    api_socket_config: Option<&str>,
+) -> Result<Vec<InjectedFile>, ConvertError> {
+    let mut service = service.clone();
+    if service.use_api_socket {
+        mounts::use_api_socket(&mut service);
+    }
+    mounts::injected_files(project, &service, api_socket_config)
+}
+
 /// The `com.docker.compose.*` labels of a service container.
 pub fn compose_labels(inputs: &SpecInputs) -> IndexMap<String, String> {
     let project = inputs.project;

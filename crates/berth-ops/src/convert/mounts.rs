@@ -17,6 +17,7 @@ use berth_model::compose::{
 use indexmap::IndexMap;
 
 use super::{ConvertError, InjectedFile, SpecInputs};
+use crate::project::ProjectSpec;
 
 /// The config compose adds to the project for `use_api_socket` (apiSocket.go).
 const API_SOCKET_CONFIG: &str = "#apisocket";
@@ -136,10 +137,11 @@ pub(super) fn build(
         }
         mounts.push(m);
     }
-    let (files, files_error) = match injected_files(inputs, service) {
-        Ok(files) => (files, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
+    let (files, files_error) =
+        match injected_files(inputs.project, service, inputs.api_socket_config) {
+            Ok(files) => (files, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
     Ok(Mounts {
         binds: (!binds.is_empty()).then_some(binds),
         mounts: (!mounts.is_empty()).then_some(mounts),
@@ -396,11 +398,11 @@ fn config_mounts(
 
 /// The secrets then the configs given as `content` or `environment` (compose's
 /// `injectFileReferences`); an empty content is not written.
-fn injected_files(
-    inputs: &SpecInputs,
+pub(super) fn injected_files(
+    project: &ProjectSpec,
     service: &Service,
+    api_socket_config: Option<&str>,
 ) -> Result<Vec<InjectedFile>, ConvertError> {
-    let project = inputs.project;
     let mut files = Vec::new();
     for (kind, refs, objects) in [
         ("secret", &service.secrets, &project.typed.secrets),
@@ -408,10 +410,7 @@ fn injected_files(
     ] {
         for r in refs {
             let content = if kind == "config" && r.source == API_SOCKET_CONFIG {
-                inputs
-                    .api_socket_config
-                    .unwrap_or(EMPTY_DOCKER_CONFIG)
-                    .to_string()
+                api_socket_config.unwrap_or(EMPTY_DOCKER_CONFIG).to_string()
             } else {
                 let object = objects.get(&r.source).cloned().unwrap_or_default();
                 match (&object.content, &object.environment) {

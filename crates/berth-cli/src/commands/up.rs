@@ -1,0 +1,332 @@
+//! `up` and `create`: their flags, compose's flag checks, and one call to `ops::up`.
+
+use std::time::Duration;
+
+use berth_ops::up::UpOptions;
+use berth_ops::ProjectSpec;
+use berth_plan::Recreate;
+use clap::Args;
+
+use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
+use crate::commands::common::{self, error, Exit};
+use crate::output;
+use crate::settings::Settings;
+
+/// The flags `up` and `create` share.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CreateFlags {
+    /// Build images before starting containers
+    #[arg(long = "build", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub build: Option<bool>,
+    /// Don't build an image, even if it's policy
+    #[arg(long = "no-build", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_build: Option<bool>,
+    /// Pull image before running ("always"|"missing"|"never")
+    #[arg(long = "pull", value_name = "string")]
+    pub pull: Option<String>,
+    /// Pull without printing progress information
+    #[arg(long = "quiet-pull", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub quiet_pull: Option<bool>,
+    /// Recreate containers even if their configuration and image haven't changed
+    #[arg(long = "force-recreate", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub force_recreate: Option<bool>,
+    /// If containers already exist, don't recreate them. Incompatible with --force-recreate.
+    #[arg(long = "no-recreate", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_recreate: Option<bool>,
+    /// Remove containers for services not defined in the Compose file
+    #[arg(long = "remove-orphans", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub remove_orphans: Option<bool>,
+    /// Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.
+    #[arg(long = "scale", value_name = "stringArray", action = clap::ArgAction::Append)]
+    pub scale: Vec<String>,
+    /// Assume "yes" as answer to all prompts and run non-interactively
+    #[arg(short = 'y', long = "yes", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub yes: Option<bool>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub create: CreateFlags,
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub create: CreateFlags,
+    /// Detached mode: Run containers in the background
+    #[arg(short = 'd', long = "detach", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub detach: Option<bool>,
+    /// Produce monochrome output
+    #[arg(long = "no-color", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_color: Option<bool>,
+    /// Don't print prefix in logs
+    #[arg(long = "no-log-prefix", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_log_prefix: Option<bool>,
+    /// Don't start the services after creating them
+    #[arg(long = "no-start", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_start: Option<bool>,
+    /// Stops all containers if any container was stopped. Incompatible with -d
+    #[arg(long = "abort-on-container-exit", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub abort_on_container_exit: Option<bool>,
+    /// Stops all containers if any container exited with failure. Incompatible with -d
+    #[arg(long = "abort-on-container-failure", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub abort_on_container_failure: Option<bool>,
+    /// Return the exit code of the selected service container. Implies --abort-on-container-exit
+    #[arg(long = "exit-code-from", value_name = "string")]
+    pub exit_code_from: Option<String>,
+    /// Use this timeout in seconds for container shutdown when attached or when containers are already running
+    #[arg(short = 't', long = "timeout", value_name = "int", allow_negative_numbers = true, value_parser = parse_go_int)]
+    pub timeout: Option<i64>,
+    /// Show timestamps
+    #[arg(long = "timestamps", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub timestamps: Option<bool>,
+    /// Don't start linked services
+    #[arg(long = "no-deps", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_deps: Option<bool>,
+    /// Recreate dependent containers. Incompatible with --no-recreate.
+    #[arg(long = "always-recreate-deps", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub always_recreate_deps: Option<bool>,
+    /// Recreate anonymous volumes instead of retrieving data from the previous containers
+    #[arg(short = 'V', long = "renew-anon-volumes", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub renew_anon_volumes: Option<bool>,
+    /// Suppress the build output
+    #[arg(long = "quiet-build", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub quiet_build: Option<bool>,
+    /// Restrict attaching to the specified services. Incompatible with --attach-dependencies.
+    #[arg(long = "attach", value_name = "stringArray", action = clap::ArgAction::Append)]
+    pub attach: Vec<String>,
+    /// Do not attach (stream logs) to the specified services
+    #[arg(long = "no-attach", value_name = "stringArray", action = clap::ArgAction::Append)]
+    pub no_attach: Vec<String>,
+    /// Automatically attach to log output of dependent services
+    #[arg(long = "attach-dependencies", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub attach_dependencies: Option<bool>,
+    /// Wait for services to be running|healthy. Implies detached mode.
+    #[arg(long = "wait", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub wait: Option<bool>,
+    /// Maximum duration in seconds to wait for the project to be running|healthy
+    #[arg(long = "wait-timeout", value_name = "int", allow_negative_numbers = true, value_parser = parse_go_int)]
+    pub wait_timeout: Option<i64>,
+    /// Watch source code and rebuild/refresh containers when files are updated.
+    #[arg(short = 'w', long = "watch", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub watch: Option<bool>,
+    /// Enable interactive shortcuts when running attached. Incompatible with --detach.
+    #[arg(long = "menu", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub menu: Option<bool>,
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+fn on(flag: Option<bool>) -> bool {
+    flag.unwrap_or(false)
+}
+
+/// Compose's `validateFlags` for `up`.
+fn validate(args: &UpArgs) -> Result<(bool, bool), String> {
+    let c = &args.create;
+    let mut cascade_stop = on(args.abort_on_container_exit);
+    let cascade_fail = on(args.abort_on_container_failure);
+    if args.exit_code_from.is_some() && !cascade_fail {
+        cascade_stop = true;
+    }
+    if cascade_stop && cascade_fail {
+        return Err(
+            "--abort-on-container-failure cannot be combined with --abort-on-container-exit".into(),
+        );
+    }
+    let wait = on(args.wait);
+    let mut detach = on(args.detach);
+    let attach_deps = on(args.attach_dependencies);
+    if wait {
+        if attach_deps || cascade_stop || !args.attach.is_empty() {
+            return Err("--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies".into());
+        }
+        detach = true;
+    }
+    if on(c.build) && on(c.no_build) {
+        return Err("--build and --no-build are incompatible".into());
+    }
+    if detach
+        && (attach_deps
+            || cascade_stop
+            || cascade_fail
+            || !args.attach.is_empty()
+            || on(args.watch))
+    {
+        let what = if wait { "--wait" } else { "--detach" };
+        return Err(format!("{what} cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch"));
+    }
+    if on(args.renew_anon_volumes) && on(c.no_recreate) {
+        return Err("--no-recreate and --renew-anon-volumes are incompatible".into());
+    }
+    check_recreate_flags(c, on(args.always_recreate_deps))?;
+    if on(c.no_build) && on(args.watch) {
+        return Err("--no-build and --watch are incompatible".into());
+    }
+    Ok((detach, cascade_stop))
+}
+
+fn check_recreate_flags(c: &CreateFlags, recreate_deps: bool) -> Result<(), String> {
+    if on(c.force_recreate) && on(c.no_recreate) {
+        return Err("--force-recreate and --no-recreate are incompatible".into());
+    }
+    if recreate_deps && on(c.no_recreate) {
+        return Err("--always-recreate-deps and --no-recreate are incompatible".into());
+    }
+    Ok(())
+}
+
+/// Applies `--scale` and `--pull` to the loaded project (compose's `createOptions.Apply`).
+fn apply_create_flags(project: &mut ProjectSpec, c: &CreateFlags) -> Result<(), Exit> {
+    if let Some(pull) = &c.pull {
+        if !["always", "never", "build", "missing", "if_not_present"].contains(&pull.as_str()) {
+            return Err(error(&format!("invalid --pull option {pull:?}")));
+        }
+    }
+    for scale in &c.scale {
+        let parts: Vec<&str> = scale.split('=').collect();
+        if parts.len() != 2 {
+            return Err(error(&format!(
+                "invalid --scale option {scale:?}. Should be SERVICE=NUM"
+            )));
+        }
+        let replicas: i64 = parts[1].parse().map_err(|_| {
+            error(&format!(
+                "strconv.Atoi: parsing {:?}: invalid syntax",
+                parts[1]
+            ))
+        })?;
+        let Some(service) = project.typed.services.get_mut(parts[0]) else {
+            return Err(error(&format!("no such service: {}", parts[0])));
+        };
+        service.scale = Some(replicas);
+        if let Some(deploy) = service.deploy.as_mut() {
+            deploy.replicas = Some(replicas);
+        }
+    }
+    Ok(())
+}
+
+/// The options both commands pass to `ops::up`.
+fn up_options(
+    global: &GlobalFlags,
+    settings: &Settings,
+    c: &CreateFlags,
+    services: &[String],
+    recreate_deps: bool,
+    renew: bool,
+) -> Result<UpOptions, Exit> {
+    let remove_orphans = on(c.remove_orphans) || settings.flag("COMPOSE_REMOVE_ORPHANS");
+    let ignore_orphans = settings.flag("COMPOSE_IGNORE_ORPHANS");
+    if ignore_orphans && remove_orphans {
+        return Err(error(
+            "cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans",
+        ));
+    }
+    let recreate = if on(c.no_recreate) {
+        Recreate::Never
+    } else if on(c.force_recreate) || renew {
+        Recreate::Force
+    } else {
+        Recreate::Diverged
+    };
+    let recreate_dependencies = if on(c.no_recreate) {
+        Recreate::Never
+    } else if recreate_deps {
+        Recreate::Force
+    } else {
+        Recreate::Diverged
+    };
+    Ok(UpOptions {
+        services: services.to_vec(),
+        recreate,
+        recreate_dependencies,
+        inherit: !renew,
+        remove_orphans,
+        ignore_orphans,
+        parallel: common::parallel(global, settings),
+        dry_run: common::dry_run(global),
+        assume_yes: on(c.yes),
+        ..UpOptions::default()
+    })
+}
+
+pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
+    if let Err(message) = check_recreate_flags(&args.create, false) {
+        output::error(&message);
+        return 1;
+    }
+    if on(args.create.build) && on(args.create.no_build) {
+        output::error("--build and --no-build are incompatible");
+        return 1;
+    }
+    common::block_on(async {
+        let mut project = common::load_spec(global, settings, &args.services)?;
+        apply_create_flags(&mut project, &args.create)?;
+        let mut options = up_options(global, settings, &args.create, &args.services, false, false)?;
+        options.no_start = true;
+        execute(global, settings, &project, &options).await
+    })
+}
+
+pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
+    let (detach, _cascade_stop) = match validate(args) {
+        Ok(v) => v,
+        Err(message) => {
+            output::error(&message);
+            return 1;
+        }
+    };
+    common::block_on(async {
+        let mut project = common::load_spec(global, settings, &args.services)?;
+        if on(args.no_deps) {
+            project.keep_only(&args.services);
+        }
+        if let Some(from) = &args.exit_code_from {
+            if !project.typed.services.contains_key(from) {
+                return Err(error(&format!("no such service: {from}")));
+            }
+        }
+        apply_create_flags(&mut project, &args.create)?;
+        let mut options = up_options(
+            global,
+            settings,
+            &args.create,
+            &args.services,
+            on(args.always_recreate_deps),
+            on(args.renew_anon_volumes),
+        )?;
+        options.no_start = on(args.no_start);
+        options.timeout = common::timeout(args.timeout);
+        options.wait = on(args.wait);
+        options.wait_timeout = args
+            .wait_timeout
+            .filter(|t| *t > 0)
+            .map(|t| Duration::from_secs(t as u64));
+        if !detach && !options.no_start {
+            return Err(error(
+                "berth runs attached `up` only with -d for now: use `berth up -d` and `berth logs`",
+            ));
+        }
+        execute(global, settings, &project, &options).await
+    })
+}
+
+async fn execute(
+    global: &GlobalFlags,
+    settings: &Settings,
+    project: &ProjectSpec,
+    options: &UpOptions,
+) -> common::CmdResult {
+    let engine = common::connect(global, settings).await?;
+    let renderer = common::renderer(global, settings);
+    let result = berth_ops::up::up(&engine, project, options, &renderer).await;
+    renderer.finish();
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => Err(error(&e.to_string())),
+    }
+}

@@ -1,0 +1,370 @@
+//! `up`, `create` and `down` on the real engine: the worked example, convergence after
+//! drift, the recreate flags, dry runs, data safety, and interchangeability with the
+//! reference in both directions. Fails — never skips — without an engine.
+
+mod common;
+
+use common::engine::{docker, docker_ok, TestProject, BASE_IMAGE};
+
+/// Two services that stop at once (`init`), one depending on the other.
+fn pair(env: &str) -> String {
+    format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+  web:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    environment:
+      MODE: {env}
+    depends_on: [db]
+"
+    )
+}
+
+fn ids(project: &TestProject) -> Vec<(String, String)> {
+    project.containers()
+}
+
+fn running(project: &TestProject, container: &str) -> bool {
+    project.inspect(container, "{{.State.Running}}") == "true"
+}
+
+#[test]
+fn image_gallery_resolves_one_address_per_replica_and_heals() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/image-gallery/compose.yaml");
+    let compose = std::fs::read_to_string(example).unwrap();
+    let p = TestProject::new("gallery", &compose);
+    p.berth_ok(&["up", "-d"]);
+    let n = &p.name;
+    let names: Vec<String> = ids(&p).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            format!("{n}-accesslog-1"),
+            format!("{n}-image-gallery-1"),
+            format!("{n}-iotd-1"),
+            format!("{n}-iotd-2"),
+            format!("{n}-iotd-3"),
+        ]
+    );
+    let front = format!("{n}-image-gallery-1");
+    let lookup = docker_ok(&["exec", &front, "nslookup", "iotd"]);
+    let addresses: Vec<&str> = lookup
+        .lines()
+        .skip_while(|l| !l.starts_with("Name:"))
+        .filter(|l| l.starts_with("Address"))
+        .collect();
+    assert_eq!(addresses.len(), 3, "one address per replica:\n{lookup}");
+
+    let before = ids(&p);
+    docker_ok(&["stop", "-t", "0", &format!("{n}-iotd-2")]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {n}-iotd-2  Started")),
+        "{progress}"
+    );
+    assert!(running(&p, &format!("{n}-iotd-2")));
+    assert_eq!(
+        ids(&p),
+        before,
+        "the replica is started again, nothing recreated"
+    );
+
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    let networks = docker_ok(&[
+        "network",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("name={n}_app-net"),
+    ]);
+    assert!(networks.is_empty(), "the network is removed");
+}
+
+#[test]
+fn reference_accepts_what_berth_created() {
+    let p = TestProject::new("interop1", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+    let progress = p.reference_ok(&["up", "-d"]);
+    assert!(!progress.contains("Recreate"), "{progress}");
+    assert_eq!(ids(&p), before);
+    let listed = String::from_utf8_lossy(&p.reference(&["ps", "-q"]).stdout).to_string();
+    for (_, id) in &before {
+        assert!(listed.contains(id.as_str()), "{listed}");
+    }
+    p.reference_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+}
+
+#[test]
+fn berth_accepts_what_the_reference_created() {
+    let p = TestProject::new("interop2", &pair("a"));
+    p.reference_ok(&["up", "-d"]);
+    let before = ids(&p);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(!progress.contains("Recreate"), "{progress}");
+    assert_eq!(
+        progress.matches("  Running").count(),
+        2,
+        "both containers reported as running:\n{progress}"
+    );
+    assert_eq!(ids(&p), before);
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    let network = format!("{}_default", p.name);
+    assert!(!docker(&["network", "inspect", &network]).status.success());
+}
+
+#[test]
+fn labels_and_names_match_the_reference() {
+    let ours = TestProject::new("labels-a", &pair("a"));
+    let theirs = TestProject::new("labels-b", &pair("a"));
+    ours.berth_ok(&["up", "-d"]);
+    theirs.reference_ok(&["up", "-d"]);
+    let labels = |p: &TestProject, container: &str| -> Vec<String> {
+        let json = p.inspect(container, "{{json .Config.Labels}}");
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+        let mut list: Vec<String> = map
+            .iter()
+            .map(|(k, v)| {
+                let v = v.as_str().unwrap_or_default();
+                format!(
+                    "{k}={}",
+                    v.replace(&p.name, "P")
+                        .replace(&p.dir.path().display().to_string(), "DIR")
+                )
+            })
+            // The image ID and the project name differ by construction; the rest must not.
+            .collect();
+        list.sort();
+        list
+    };
+    for service in ["db", "web"] {
+        let a = labels(&ours, &format!("{}-{service}-1", ours.name));
+        let b = labels(&theirs, &format!("{}-{service}-1", theirs.name));
+        assert_eq!(a, b, "labels of {service}");
+    }
+    // The network's hash covers its name, so it differs between projects: the proof is
+    // that the reference keeps berth's network (a diverged hash would make it recreate it).
+    let keys = |p: &TestProject| {
+        let json = p.inspect(&format!("{}_default", p.name), "{{json .Labels}}");
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+        map.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&ours), keys(&theirs));
+    let network = format!("{}_default", ours.name);
+    let id = ours.inspect(&network, "{{.Id}}");
+    let progress = ours.reference_ok(&["up", "-d"]);
+    assert!(!progress.contains("Network"), "{progress}");
+    assert_eq!(ours.inspect(&network, "{{.Id}}"), id);
+}
+
+#[test]
+fn drift_is_converged_and_nothing_else_recreated() {
+    let p = TestProject::new("drift", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let n = p.name.clone();
+    let db = format!("{n}-db-1");
+    let web = format!("{n}-web-1");
+
+    // A container removed behind berth's back comes back; the other is untouched.
+    let web_id = p.inspect(&web, "{{.Id}}");
+    docker_ok(&["rm", "-f", &db]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {db}  Created")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&web, "{{.Id}}"), web_id);
+
+    // A container cut off its network is recreated.
+    let db_id = p.inspect(&db, "{{.Id}}");
+    docker_ok(&["network", "disconnect", &format!("{n}_default"), &web]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {web}  Recreated")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&db, "{{.Id}}"), db_id, "db untouched");
+    assert!(p
+        .inspect(&web, "{{json .NetworkSettings.Networks}}")
+        .contains(&format!("{n}_default")));
+
+    // A renamed container is still the service's replica 1, for berth as for compose.
+    let renamed = format!("{n}-renamed");
+    let web_id = p.inspect(&web, "{{.Id}}");
+    docker_ok(&["rename", &web, &renamed]);
+    let ours = p.berth_ok(&["up", "-d"]);
+    let theirs = p.reference_ok(&["up", "-d"]);
+    assert!(
+        ours.contains(&format!("Container {renamed}  Running")),
+        "{ours}"
+    );
+    assert!(
+        theirs.contains(&format!("Container {renamed}  Running")),
+        "{theirs}"
+    );
+    assert_eq!(p.inspect(&renamed, "{{.Id}}"), web_id);
+
+    // An edited file recreates only the service that changed.
+    docker_ok(&["rename", &renamed, &web]);
+    p.write(&pair("b"));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {web}  Recreated")),
+        "{progress}"
+    );
+    assert!(
+        !progress.contains(&format!("Container {db}  Recreate")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&db, "{{.Id}}"), db_id);
+    assert!(p.inspect(&web, "{{json .Config.Env}}").contains("MODE=b"));
+    // and the reference agrees that nothing is left to do.
+    let theirs = p.reference_ok(&["up", "-d"]);
+    assert!(!theirs.contains("Recreate"), "{theirs}");
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let p = TestProject::new("dryrun", &pair("a"));
+    let progress = p.berth_ok(&["--dry-run", "up", "-d"]);
+    assert!(progress.contains("DRY-RUN MODE - "), "{progress}");
+    assert!(progress.contains("Created"), "{progress}");
+    assert!(ids(&p).is_empty(), "nothing created");
+    assert!(
+        !docker(&["network", "inspect", &format!("{}_default", p.name)])
+            .status
+            .success()
+    );
+
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+    p.write(&pair("b"));
+    let progress = p.berth_ok(&["--dry-run", "up", "-d"]);
+    assert!(progress.contains("Recreated"), "{progress}");
+    let progress = p.berth_ok(&["--dry-run", "up", "-d", "--force-recreate"]);
+    assert!(progress.contains("Recreated"), "{progress}");
+    p.berth_ok(&["--dry-run", "down", "-v"]);
+    assert_eq!(ids(&p), before, "not even a recreation");
+    assert!(running(&p, &format!("{}-web-1", p.name)));
+    assert!(p
+        .inspect(&format!("{}-web-1", p.name), "{{json .Config.Env}}")
+        .contains("MODE=a"));
+}
+
+#[test]
+fn recreate_flags_and_scale() {
+    let compose = format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+  web:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    scale: 3
+    depends_on: [db]
+"
+    );
+    let p = TestProject::new("flags", &compose);
+    let n = p.name.clone();
+    p.berth_ok(&["create"]);
+    assert_eq!(ids(&p).len(), 4);
+    assert!(!running(&p, &format!("{n}-web-1")), "create does not start");
+    p.berth_ok(&["up", "-d", "--no-start"]);
+    assert!(!running(&p, &format!("{n}-db-1")));
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+
+    // --force-recreate on one service leaves its dependency alone.
+    p.berth_ok(&["up", "-d", "--force-recreate", "web"]);
+    let after = ids(&p);
+    assert_eq!(after[0], before[0], "db kept");
+    assert!(after[1..].iter().zip(&before[1..]).all(|(a, b)| a.1 != b.1));
+
+    // --always-recreate-deps recreates the dependency too.
+    let progress = p.berth_ok(&[
+        "up",
+        "-d",
+        "--force-recreate",
+        "--always-recreate-deps",
+        "web",
+    ]);
+    assert!(
+        progress.contains(&format!("Container {n}-db-1  Recreated")),
+        "{progress}"
+    );
+
+    // --no-recreate keeps a diverged container.
+    p.write(&compose.replace(
+        "command: sleep 3600\n    init: true\n  web",
+        "command: sleep 3601\n    init: true\n  web",
+    ));
+    let kept = ids(&p);
+    p.berth_ok(&["up", "-d", "--no-recreate"]);
+    assert_eq!(ids(&p), kept);
+
+    // Scaling down removes the highest numbers; scaling up continues after the highest.
+    p.berth_ok(&["up", "-d", "--no-recreate", "--scale", "web=1"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, [format!("{n}-db-1"), format!("{n}-web-1")]);
+    p.berth_ok(&["up", "-d", "--no-recreate", "--scale", "web=2"]);
+    assert!(running(&p, &format!("{n}-web-2")));
+
+    // Unknown services and bad values fail as compose does.
+    let out = p.berth(&["up", "-d", "--scale", "nope=2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such service: nope"));
+    let out = p.berth(&["up", "--force-recreate", "--no-recreate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "--force-recreate and --no-recreate are incompatible"
+    );
+}
+
+#[test]
+fn orphans_are_reported_then_removed() {
+    let p = TestProject::new("orphans", &pair("a"));
+    let n = p.name.clone();
+    p.berth_ok(&["up", "-d"]);
+    p.write(&format!(
+        "services:\n  db:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n"
+    ));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!(
+            "Found orphan containers ([{n}-web-1]) for this project."
+        )),
+        "{progress}"
+    );
+    assert_eq!(ids(&p).len(), 2);
+    p.berth_ok(&["up", "-d", "--remove-orphans"]);
+    assert_eq!(ids(&p).len(), 1);
+}
+
+#[test]
+fn no_engine_is_a_clear_error() {
+    let p = TestProject::new("noengine", &pair("a"));
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .args(["up", "-d"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?"
+    );
+}

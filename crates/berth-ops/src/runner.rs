@@ -1,0 +1,209 @@
+//! The executor's hands: each method is one container operation with the events compose
+//! reports for it. Under `--dry-run` the events are the same and the engine is not touched.
+
+use berth_engine::Engine;
+use berth_plan::Container;
+use tokio::sync::Semaphore;
+
+use crate::convert::{ContainerSpec, InjectedFile};
+use crate::error::OpsResult;
+use crate::events::{status, Progress};
+
+/// Runs container operations against the engine (or pretends to, in dry-run mode).
+pub struct Runner<'a> {
+    pub engine: &'a Engine,
+    pub progress: &'a dyn Progress,
+    pub dry_run: bool,
+    /// `--parallel` / `COMPOSE_PARALLEL_LIMIT`: how many engine operations run at once.
+    limit: Option<Semaphore>,
+}
+
+/// The event id compose uses for a container.
+pub fn container_event(name: &str) -> String {
+    format!("Container {name}")
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        progress: &'a dyn Progress,
+        dry_run: bool,
+        parallel: Option<usize>,
+    ) -> Runner<'a> {
+        Runner {
+            engine,
+            progress,
+            dry_run,
+            limit: parallel.filter(|n| *n > 0).map(Semaphore::new),
+        }
+    }
+
+    async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        match &self.limit {
+            Some(s) => s.acquire().await.ok(),
+            None => None,
+        }
+    }
+
+    /// Creates the container and connects its extra networks; returns its ID.
+    pub async fn create(&self, spec: &ContainerSpec, event_name: &str) -> OpsResult<String> {
+        let _permit = self.permit().await;
+        let id = container_event(event_name);
+        self.progress.event(status::creating(&id));
+        let created = self.create_quietly(spec).await;
+        match created {
+            Ok(cid) => {
+                self.progress.event(status::created(&id));
+                Ok(cid)
+            }
+            Err(e) => {
+                self.progress.event(status::failed(&id, &e.to_string()));
+                Err(e)
+            }
+        }
+    }
+
+    /// The engine calls of a create, without events (a recreate reports its own).
+    async fn create_quietly(&self, spec: &ContainerSpec) -> OpsResult<String> {
+        if self.dry_run {
+            return Ok(format!("dryRun{}", spec.name));
+        }
+        let cid = self
+            .engine
+            .create_container(&spec.name, spec.platform.as_deref(), spec.body.clone())
+            .await?;
+        for (network, endpoint) in &spec.connect {
+            self.engine
+                .connect_network(network, &cid, endpoint.clone())
+                .await?;
+        }
+        Ok(cid)
+    }
+
+    /// Replaces `old` by a container made from `spec` (compose's recreate: create under a
+    /// temporary name, stop and remove the old one, rename the new one).
+    pub async fn recreate(
+        &self,
+        old: &Container,
+        spec: &ContainerSpec,
+        final_name: &str,
+        timeout: Option<i32>,
+    ) -> OpsResult<String> {
+        let _permit = self.permit().await;
+        let id = container_event(&old.name);
+        self.progress.event(status::recreate(&id));
+        let result: OpsResult<String> = async {
+            let cid = self.create_quietly(spec).await?;
+            if !self.dry_run {
+                self.engine.stop_container(&old.id, timeout).await?;
+                self.engine.remove_container(&old.id, false, false).await?;
+                self.engine.rename_container(&cid, final_name).await?;
+            }
+            Ok(cid)
+        }
+        .await;
+        match result {
+            Ok(cid) => {
+                self.progress.event(status::recreated(&id));
+                Ok(cid)
+            }
+            Err(e) => {
+                self.progress.event(status::failed(&id, &e.to_string()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Copies the injected files in and starts the container.
+    pub async fn start(&self, cid: &str, name: &str, files: &[InjectedFile]) -> OpsResult<()> {
+        let _permit = self.permit().await;
+        let id = container_event(name);
+        if !self.dry_run {
+            for file in files {
+                self.engine
+                    .upload_archive(cid, "/", crate::archive::single_file(file))
+                    .await?;
+            }
+        }
+        self.progress.event(status::starting(&id));
+        if !self.dry_run {
+            if let Err(e) = self.engine.start_container(cid).await {
+                self.progress.event(status::failed(&id, &e.to_string()));
+                return Err(e.into());
+            }
+        }
+        self.progress.event(status::started(&id));
+        Ok(())
+    }
+
+    /// Starts a container in a state `start` skips (paused…), as convergence does.
+    pub async fn restart(&self, container: &Container) -> OpsResult<()> {
+        let _permit = self.permit().await;
+        let id = container_event(&container.name);
+        self.progress
+            .event(crate::Event::new(&id, crate::Status::Working, "Restart"));
+        if !self.dry_run {
+            self.engine.start_container(&container.id).await?;
+        }
+        self.progress
+            .event(crate::Event::new(&id, crate::Status::Done, "Restarted"));
+        Ok(())
+    }
+
+    pub async fn stop(&self, container: &Container, timeout: Option<i32>) -> OpsResult<()> {
+        let _permit = self.permit().await;
+        let id = container_event(&container.name);
+        self.progress.event(status::stopping(&id));
+        if !self.dry_run {
+            if let Err(e) = self.engine.stop_container(&container.id, timeout).await {
+                if e.is_not_found() {
+                    return Err(e.into());
+                }
+                self.progress
+                    .event(status::failed(&id, "Error while Stopping"));
+                return Err(e.into());
+            }
+        }
+        self.progress.event(status::stopped(&id));
+        Ok(())
+    }
+
+    pub async fn remove(&self, container: &Container, volumes: bool) -> OpsResult<()> {
+        let _permit = self.permit().await;
+        let id = container_event(&container.name);
+        self.progress.event(status::removing(&id));
+        if !self.dry_run {
+            if let Err(e) = self
+                .engine
+                .remove_container(&container.id, true, volumes)
+                .await
+            {
+                if !e.is_not_found() && !e.is_conflict() {
+                    self.progress
+                        .event(status::failed(&id, "Error while Removing"));
+                    return Err(e.into());
+                }
+            }
+        }
+        self.progress.event(status::removed(&id));
+        Ok(())
+    }
+
+    /// Stops then removes (scale down, down, orphans).
+    pub async fn stop_and_remove(
+        &self,
+        container: &Container,
+        timeout: Option<i32>,
+        volumes: bool,
+    ) -> OpsResult<()> {
+        match self.stop(container, timeout).await {
+            Err(crate::OpsError::Engine(e)) if e.is_not_found() => {
+                self.progress
+                    .event(status::removed(&container_event(&container.name)));
+                return Ok(());
+            }
+            other => other?,
+        }
+        self.remove(container, volumes).await
+    }
+}

@@ -1,0 +1,753 @@
+//! `up` and `create`: observe the project on the engine, ensure its networks and volumes,
+//! converge every service's containers (create missing, recreate diverged, remove surplus,
+//! keep the rest), then start them in dependency order and optionally wait for health.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use berth_engine::models::{Ipam, IpamConfig, NetworkCreateRequest, VolumeCreateRequest};
+use berth_engine::Engine;
+use berth_model::compose::Service;
+use berth_model::{hash, labels, Value};
+use berth_plan::graph::Graph;
+use berth_plan::{
+    converge_service, plan_network, plan_volume, Container, ContainerAction, DesiredService,
+    NetworkAction, Recreate, State, VolumeAction,
+};
+use indexmap::IndexMap;
+
+use crate::convert::{container_spec, injected_files, SpecInputs};
+use crate::error::{OpsError, OpsResult};
+use crate::events::{status, Progress};
+use crate::project::ProjectSpec;
+use crate::runner::{container_event, Runner};
+use crate::walk::walk;
+use crate::{observe, wait};
+
+/// `up`/`create` options, as the command line resolved them.
+#[derive(Debug, Clone)]
+pub struct UpOptions {
+    /// Services named on the command line (empty: all).
+    pub services: Vec<String>,
+    /// Policy for the named services.
+    pub recreate: Recreate,
+    /// Policy for the services they depend on.
+    pub recreate_dependencies: Recreate,
+    /// Recreated containers keep their anonymous volumes (not `-V`).
+    pub inherit: bool,
+    pub remove_orphans: bool,
+    pub ignore_orphans: bool,
+    /// `create`, `up --no-start`.
+    pub no_start: bool,
+    /// `-t`: seconds to wait when stopping a container that is replaced.
+    pub timeout: Option<i32>,
+    pub wait: bool,
+    pub wait_timeout: Option<Duration>,
+    pub parallel: Option<usize>,
+    pub dry_run: bool,
+    /// `-y`: recreate diverged volumes without asking.
+    pub assume_yes: bool,
+}
+
+impl Default for UpOptions {
+    fn default() -> Self {
+        UpOptions {
+            services: Vec::new(),
+            recreate: Recreate::Diverged,
+            recreate_dependencies: Recreate::Diverged,
+            inherit: true,
+            remove_orphans: false,
+            ignore_orphans: false,
+            no_start: false,
+            timeout: None,
+            wait: false,
+            wait_timeout: None,
+            parallel: None,
+            dry_run: false,
+            assume_yes: false,
+        }
+    }
+}
+
+/// What convergence leaves for the start phase: each service's containers, by number.
+type ServiceContainers = IndexMap<String, Vec<Container>>;
+
+/// Runs `up` (or `create` with `no_start`).
+pub async fn up(
+    engine: &Engine,
+    project: &ProjectSpec,
+    options: &UpOptions,
+    progress: &dyn Progress,
+) -> OpsResult<()> {
+    let runner = Runner::new(engine, progress, options.dry_run, options.parallel);
+    let image_refs = project
+        .typed
+        .services
+        .values()
+        .map(|s| s.image_name(&project.typed));
+    let (observed, networks, volumes, images) = futures_util::try_join!(
+        observe::containers(engine, &project.name, true),
+        observe::networks(engine, project),
+        observe::volumes(engine, project),
+        observe::images(engine, image_refs),
+    )?;
+    let image_ids = require_images(project, &images)?;
+    let network_ids = ensure_networks(&runner, project, &networks, &observed).await?;
+    ensure_volumes(&runner, project, &volumes, options).await?;
+    let observed = handle_orphans(&runner, project, observed, options).await?;
+
+    let containers = converge(
+        &runner,
+        project,
+        options,
+        &observed,
+        &network_ids,
+        &image_ids,
+    )
+    .await?;
+    if options.no_start {
+        return Ok(());
+    }
+    start_services(&runner, project, &containers, options.wait_timeout).await?;
+    if options.wait {
+        wait::wait_for_project(&runner, project, &containers, options.wait_timeout).await?;
+    }
+    Ok(())
+}
+
+/// Every service's image must be on the engine: berth cannot pull or build yet.
+fn require_images(
+    project: &ProjectSpec,
+    images: &IndexMap<String, Option<String>>,
+) -> OpsResult<HashMap<String, String>> {
+    let mut ids = HashMap::new();
+    for service in project.typed.services.values() {
+        let reference = service.image_name(&project.typed);
+        match images.get(&reference).cloned().flatten() {
+            Some(id) => {
+                ids.insert(service.name.clone(), id);
+            }
+            None if service.scale() == 0 => {
+                ids.insert(service.name.clone(), String::new());
+            }
+            None if service.build.is_some() => {
+                return Err(OpsError::message(format!(
+                    "service {:?} needs image {reference} built, and berth cannot build images yet: build it with `docker compose build {}` first",
+                    service.name, service.name
+                )))
+            }
+            None => {
+                return Err(OpsError::message(format!(
+                    "Error response from daemon: pull access denied for {reference}: berth does not pull images yet and the engine has no such image"
+                )))
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Creates missing networks, checks existing ones; returns network key → ID.
+async fn ensure_networks(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    found: &IndexMap<String, Option<berth_plan::Network>>,
+    observed: &[Container],
+) -> OpsResult<IndexMap<String, String>> {
+    let mut ids = IndexMap::new();
+    for (key, network) in &project.typed.networks {
+        let name = project.network_name(key);
+        let model = project
+            .model
+            .get("networks")
+            .and_then(|n| n.get(key))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let expected = hash::network_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+        let decision = plan_network(
+            &project.name,
+            key,
+            &name,
+            network.external,
+            &expected,
+            found.get(key).and_then(Option::as_ref),
+        );
+        let (action, warning) = match decision {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(w) = &e.warning {
+                    runner.progress.warning(w);
+                }
+                return Err(e.into());
+            }
+        };
+        if let Some(w) = warning {
+            runner.progress.warning(&w);
+        }
+        let id = match action {
+            NetworkAction::Use { id } | NetworkAction::External { id } => id,
+            NetworkAction::Create => create_network(runner, project, key, &expected).await?,
+            NetworkAction::Recreate { id } => {
+                let attached: Vec<&Container> = observed
+                    .iter()
+                    .filter(|c| c.networks.values().any(|n| *n == id))
+                    .collect();
+                for c in &attached {
+                    runner.stop(c, None).await?;
+                }
+                if !runner.dry_run {
+                    for c in &attached {
+                        runner.engine.disconnect_network(&id, &c.id, true).await?;
+                    }
+                    runner.engine.remove_network(&id).await?;
+                }
+                runner
+                    .progress
+                    .event(status::removed(&format!("Network {name}")));
+                create_network(runner, project, key, &expected).await?
+            }
+        };
+        ids.insert(key.clone(), id);
+    }
+    Ok(ids)
+}
+
+async fn create_network(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    key: &str,
+    hash: &str,
+) -> OpsResult<String> {
+    let network = &project.typed.networks[key];
+    let name = project.network_name(key);
+    let event = format!("Network {name}");
+    let mut net_labels: HashMap<String, String> = network.labels.clone().into_iter().collect();
+    net_labels.extend(project.project_labels());
+    net_labels.insert(labels::NETWORK.into(), key.to_string());
+    net_labels.insert(labels::CONFIG_HASH.into(), hash.to_string());
+    let ipam = (network.ipam.driver.is_some() || !network.ipam.config.is_empty()).then(|| Ipam {
+        driver: network.ipam.driver.clone(),
+        config: Some(
+            network
+                .ipam
+                .config
+                .iter()
+                .flatten()
+                .map(|pool| IpamConfig {
+                    subnet: pool.subnet.clone(),
+                    ip_range: pool.ip_range.clone(),
+                    gateway: pool.gateway.clone(),
+                    auxiliary_addresses: (!pool.aux_addresses.is_empty())
+                        .then(|| pool.aux_addresses.clone().into_iter().collect()),
+                })
+                .collect(),
+        ),
+        options: None,
+    });
+    let body = NetworkCreateRequest {
+        name: name.clone(),
+        driver: network.driver.clone(),
+        options: (!network.driver_opts.is_empty())
+            .then(|| network.driver_opts.clone().into_iter().collect()),
+        internal: Some(network.internal),
+        attachable: Some(network.attachable),
+        ipam,
+        enable_ipv6: network.enable_ipv6,
+        enable_ipv4: network.enable_ipv4,
+        labels: Some(net_labels),
+        ..Default::default()
+    };
+    runner.progress.event(status::creating(&event));
+    if runner.dry_run {
+        runner.progress.event(status::created(&event));
+        return Ok(format!("dryRun{name}"));
+    }
+    match runner.engine.create_network(body).await {
+        Ok(id) => {
+            runner.progress.event(status::created(&event));
+            Ok(id)
+        }
+        Err(e) => {
+            runner.progress.event(status::error(&event));
+            Err(OpsError::message(format!(
+                "failed to create network {name}: {e}"
+            )))
+        }
+    }
+}
+
+/// Creates missing volumes; warns about foreign and diverged ones.
+async fn ensure_volumes(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    found: &IndexMap<String, Option<berth_plan::Volume>>,
+    options: &UpOptions,
+) -> OpsResult<()> {
+    for (key, volume) in &project.typed.volumes {
+        let name = project.volume_name(key);
+        let model = project
+            .model
+            .get("volumes")
+            .and_then(|v| v.get(key))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let expected = hash::volume_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+        let (action, warning) = plan_volume(
+            &project.name,
+            &name,
+            volume.external,
+            &expected,
+            found.get(key).and_then(Option::as_ref),
+        )?;
+        if let Some(w) = warning {
+            runner.progress.warning(&w);
+        }
+        match action {
+            VolumeAction::Use | VolumeAction::External => {}
+            VolumeAction::Diverged if !options.assume_yes => {
+                // compose asks; without a terminal to ask on, the answer is no.
+                runner.progress.warning(&format!(
+                    "Volume {name:?} exists but doesn't match configuration in compose file. Use -y to recreate it (data will be lost)"
+                ));
+            }
+            VolumeAction::Diverged => {
+                if !runner.dry_run {
+                    runner.engine.remove_volume(&name).await?;
+                }
+                create_volume(runner, project, key, &expected).await?;
+            }
+            VolumeAction::Create => create_volume(runner, project, key, &expected).await?,
+        }
+    }
+    Ok(())
+}
+
+async fn create_volume(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    key: &str,
+    hash: &str,
+) -> OpsResult<()> {
+    let volume = &project.typed.volumes[key];
+    let name = project.volume_name(key);
+    let event = format!("Volume {name}");
+    let mut vol_labels: HashMap<String, String> = volume.labels.clone().into_iter().collect();
+    vol_labels.extend(project.project_labels());
+    vol_labels.insert(labels::VOLUME.into(), key.to_string());
+    vol_labels.insert(labels::CONFIG_HASH.into(), hash.to_string());
+    runner.progress.event(status::creating(&event));
+    if !runner.dry_run {
+        let body = VolumeCreateRequest {
+            name: Some(name.clone()),
+            driver: volume.driver.clone(),
+            driver_opts: (!volume.driver_opts.is_empty())
+                .then(|| volume.driver_opts.clone().into_iter().collect()),
+            labels: Some(vol_labels),
+            ..Default::default()
+        };
+        if let Err(e) = runner.engine.create_volume(body).await {
+            runner.progress.event(status::error(&event));
+            return Err(e.into());
+        }
+    }
+    runner.progress.event(status::created(&event));
+    Ok(())
+}
+
+/// Warns about (or removes) containers of services the project no longer has.
+async fn handle_orphans(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    observed: Vec<Container>,
+    options: &UpOptions,
+) -> OpsResult<Vec<Container>> {
+    let known: Vec<&str> = project
+        .typed
+        .services
+        .keys()
+        .chain(project.disabled.keys())
+        .map(String::as_str)
+        .collect();
+    let orphans: Vec<Container> = berth_plan::reconcile::orphans(&observed, &known)
+        .into_iter()
+        .cloned()
+        .collect();
+    if orphans.is_empty() || options.ignore_orphans {
+        return Ok(observed);
+    }
+    if options.remove_orphans {
+        futures_util::future::try_join_all(
+            orphans
+                .iter()
+                .map(|c| runner.stop_and_remove(c, options.timeout, false)),
+        )
+        .await?;
+        let gone: Vec<&str> = orphans.iter().map(|c| c.id.as_str()).collect();
+        return Ok(observed
+            .into_iter()
+            .filter(|c| !gone.contains(&c.id.as_str()))
+            .collect());
+    }
+    let names: Vec<&str> = orphans.iter().map(|c| c.name.as_str()).collect();
+    runner.progress.warning(&format!(
+        "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
+        names.join(" ")
+    ));
+    Ok(observed)
+}
+
+/// The services a service's containers must exist before its own can be created: those it
+/// shares a namespace or volumes with, and those it links to.
+fn create_prerequisites(service: &Service) -> Vec<String> {
+    let mut deps = Vec::new();
+    for mode in [&service.network_mode, &service.ipc, &service.pid]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(other) = mode.strip_prefix("service:") {
+            deps.push(other.to_string());
+        }
+    }
+    for from in &service.volumes_from {
+        let name = from.split(':').next().unwrap_or_default();
+        if name != "container" {
+            deps.push(name.to_string());
+        }
+    }
+    for link in &service.links {
+        deps.push(link.split(':').next().unwrap_or_default().to_string());
+    }
+    deps
+}
+
+/// The dependency graph of the enabled services (`depends_on`).
+pub fn dependency_graph(project: &ProjectSpec) -> Graph {
+    Graph::new(project.typed.services.values().map(|s| {
+        (
+            s.name.clone(),
+            s.dependencies().map(str::to_string).collect::<Vec<_>>(),
+        )
+    }))
+}
+
+/// The service's model with `service:x` references replaced by container IDs, as compose
+/// does before hashing (`resolveServiceReferences`).
+fn resolved_model(
+    project: &ProjectSpec,
+    service: &Service,
+    first: &HashMap<String, String>,
+) -> Value {
+    let mut model = project
+        .service_model(&service.name)
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Some(map) = model.as_map_mut() {
+        for key in ["network_mode", "ipc", "pid"] {
+            if let Some(Value::String(mode)) = map.get_mut(key) {
+                if let Some(id) = mode.strip_prefix("service:").and_then(|s| first.get(s)) {
+                    *mode = format!("container:{id}");
+                }
+            }
+        }
+        if let Some(Value::Seq(list)) = map.get_mut("volumes_from") {
+            for entry in list.iter_mut() {
+                if let Value::String(s) = entry {
+                    let mut parts = s.split(':');
+                    let head = parts.next().unwrap_or_default().to_string();
+                    if head == "container" {
+                        *s = parts.next().unwrap_or_default().to_string();
+                    } else if let Some(id) = first.get(&head) {
+                        *s = id.clone();
+                    }
+                }
+            }
+        }
+    }
+    model
+}
+
+/// Converges every service; services are independent unless one needs another's
+/// container at create time, so creation runs in parallel across the project.
+async fn converge(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    options: &UpOptions,
+    observed: &[Container],
+    network_ids: &IndexMap<String, String>,
+    image_ids: &HashMap<String, String>,
+) -> OpsResult<ServiceContainers> {
+    let by_service = berth_plan::reconcile::by_service(observed);
+    let graph = Graph::new(
+        project
+            .typed
+            .services
+            .values()
+            .map(|s| (s.name.clone(), create_prerequisites(s))),
+    );
+    let state: Mutex<ServiceContainers> = Mutex::new(IndexMap::new());
+    let first_ids = || -> HashMap<String, String> {
+        state
+            .lock()
+            .expect("state lock")
+            .iter()
+            .filter_map(|(s, list)| list.first().map(|c| (s.clone(), c.id.clone())))
+            .collect()
+    };
+    let container_names = || -> IndexMap<String, Vec<String>> {
+        state
+            .lock()
+            .expect("state lock")
+            .iter()
+            .map(|(s, list)| (s.clone(), list.iter().map(|c| c.name.clone()).collect()))
+            .collect()
+    };
+    let named = |s: &str| options.services.is_empty() || options.services.iter().any(|n| n == s);
+    walk(&graph, false, |name| {
+        let by_service = &by_service;
+        let state = &state;
+        let first_ids = &first_ids;
+        let container_names = &container_names;
+        async move {
+            let service = &project.typed.services[name];
+            let first = first_ids();
+            let model = resolved_model(project, service, &first);
+            let config_hash =
+                hash::service_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+            let scale = u32::try_from(service.scale().max(0)).unwrap_or(0);
+            if scale > 1 && service.container_name.as_deref().is_some_and(|n| !n.is_empty()) {
+                return Err(OpsError::message(format!(
+                    "services.scale: can't set container_name and {} as container name must be unique",
+                    service.name
+                )));
+            }
+            let desired = DesiredService {
+                name: name.to_string(),
+                scale,
+                config_hash: config_hash.clone(),
+                image_id: image_ids.get(name).cloned().unwrap_or_default(),
+                network_ids: service
+                    .networks
+                    .keys()
+                    .filter_map(|k| network_ids.get(k).cloned())
+                    .collect(),
+                volumes: named_volumes(project, service),
+                policy: if named(name) {
+                    options.recreate
+                } else {
+                    options.recreate_dependencies
+                },
+            };
+            let existing = by_service.get(name).cloned().unwrap_or_default();
+            let actions = converge_service(&desired, &existing);
+            let names = container_names();
+            let result =
+                apply_actions(runner, project, service, &desired, actions, &first, &names, options)
+                    .await?;
+            state.lock().expect("state lock").insert(name.to_string(), result);
+            Ok(())
+        }
+    })
+    .await?;
+    let mut state = state.into_inner().expect("state lock");
+    // Keep the model's order for the start phase and its events.
+    let mut ordered = IndexMap::new();
+    for name in project.typed.services.keys() {
+        if let Some(list) = state.shift_remove(name) {
+            ordered.insert(name.clone(), list);
+        }
+    }
+    Ok(ordered)
+}
+
+/// Engine names of the named (non-anonymous) volumes a service mounts.
+fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
+    use berth_model::compose::VolumeType;
+    service
+        .volumes
+        .iter()
+        .filter(|v| v.kind == Some(VolumeType::Volume))
+        .filter_map(|v| v.source.as_deref())
+        .filter(|s| !s.is_empty() && project.typed.volumes.contains_key(*s))
+        .map(|s| project.volume_name(s))
+        .collect()
+}
+
+/// Executes one service's actions concurrently; returns its containers afterwards.
+#[allow(clippy::too_many_arguments)]
+async fn apply_actions(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    service: &Service,
+    desired: &DesiredService,
+    actions: Vec<ContainerAction>,
+    first: &HashMap<String, String>,
+    container_names: &IndexMap<String, Vec<String>>,
+    options: &UpOptions,
+) -> OpsResult<Vec<Container>> {
+    let service_containers: IndexMap<String, String> =
+        first.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let api_version = runner.engine.api_version();
+    let no_proxy = IndexMap::new();
+    let spec_for = |number: u32,
+                    name: String,
+                    replace: Option<String>,
+                    inherited: IndexMap<String, String>| {
+        let inputs = SpecInputs {
+            project,
+            service,
+            number,
+            name,
+            config_hash: &desired.config_hash,
+            image_id: &desired.image_id,
+            replace,
+            service_containers: &service_containers,
+            service_container_names: container_names,
+            inherited_volumes: &inherited,
+            api_version,
+            proxy_env: &no_proxy,
+            api_socket_config: None,
+        };
+        let (spec, warnings) =
+            container_spec(&inputs).map_err(|e| OpsError::message(e.to_string()))?;
+        for w in warnings {
+            runner.progress.warning(&w);
+        }
+        Ok::<_, OpsError>(spec)
+    };
+    let tasks = actions.into_iter().map(|action| {
+        let spec_for = &spec_for;
+        async move {
+            match action {
+                ContainerAction::Create { number } => {
+                    let name = project.container_name(service, number);
+                    let spec = spec_for(number, name.clone(), None, IndexMap::new())?;
+                    let id = runner.create(&spec, &name).await?;
+                    Ok::<_, OpsError>(Some(fresh(id, name, service, number, desired)))
+                }
+                ContainerAction::Recreate { container, .. } => {
+                    let number = container.number.unwrap_or(1);
+                    let name = project.container_name(service, number);
+                    let replace = match &service.container_name {
+                        Some(n) if !n.is_empty() => n.clone(),
+                        _ => format!("{}{}{number}", service.name, project.separator),
+                    };
+                    let short = &container.id[..container.id.len().min(12)];
+                    let inherited = if options.inherit {
+                        inherited_volumes(runner, &container).await?
+                    } else {
+                        IndexMap::new()
+                    };
+                    let spec =
+                        spec_for(number, format!("{short}_{name}"), Some(replace), inherited)?;
+                    let id = runner
+                        .recreate(&container, &spec, &name, options.timeout)
+                        .await?;
+                    Ok(Some(fresh(id, name, service, number, desired)))
+                }
+                ContainerAction::Keep { container } => {
+                    if container.state == State::Running {
+                        runner
+                            .progress
+                            .event(status::running(&container_event(&container.name)));
+                    }
+                    Ok(Some(container))
+                }
+                ContainerAction::Restart { mut container } => {
+                    runner.restart(&container).await?;
+                    container.state = State::Running;
+                    Ok(Some(container))
+                }
+                ContainerAction::Remove { container } => {
+                    runner
+                        .stop_and_remove(&container, options.timeout, false)
+                        .await?;
+                    Ok(None)
+                }
+            }
+        }
+    });
+    let results = futures_util::future::try_join_all(tasks).await?;
+    let mut containers: Vec<Container> = results.into_iter().flatten().collect();
+    containers.sort_by_key(|c| c.number.unwrap_or(0));
+    Ok(containers)
+}
+
+/// A container just created, as the start phase needs to know it.
+fn fresh(
+    id: String,
+    name: String,
+    service: &Service,
+    number: u32,
+    desired: &DesiredService,
+) -> Container {
+    Container {
+        id,
+        name,
+        service: service.name.clone(),
+        number: Some(number),
+        oneoff: false,
+        config_hash: desired.config_hash.clone(),
+        image_label: desired.image_id.clone(),
+        state: State::Created,
+        networks: IndexMap::new(),
+        volumes: Vec::new(),
+        created: 0,
+        labels: IndexMap::new(),
+    }
+}
+
+/// The anonymous volumes of a container being replaced, by target (compose keeps them).
+async fn inherited_volumes(
+    runner: &Runner<'_>,
+    container: &Container,
+) -> OpsResult<IndexMap<String, String>> {
+    if runner.dry_run {
+        return Ok(IndexMap::new());
+    }
+    let inspect = runner.engine.inspect_container(&container.id).await?;
+    let mut volumes = IndexMap::new();
+    for mount in inspect.mounts.unwrap_or_default() {
+        let is_volume = mount.typ.as_deref() == Some("volume");
+        if let (true, Some(name), Some(target)) = (is_volume, mount.name, mount.destination) {
+            // Named volumes come back by name anyway; anonymous ones are 64-hex names.
+            if name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()) {
+                volumes.insert(target, name);
+            }
+        }
+    }
+    Ok(volumes)
+}
+
+/// Starts every service's stopped containers in dependency order, waiting for the
+/// `depends_on` conditions first.
+pub(crate) async fn start_services(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    containers: &ServiceContainers,
+    timeout: Option<Duration>,
+) -> OpsResult<()> {
+    let graph = dependency_graph(project);
+    walk(&graph, false, |name| async move {
+        let service = &project.typed.services[name];
+        if service.scale() == 0 {
+            return Ok(());
+        }
+        wait::wait_dependencies(runner, project, service, containers, timeout).await?;
+        let list = containers.get(name).map(Vec::as_slice).unwrap_or_default();
+        if list.is_empty() {
+            return Err(OpsError::message(format!(
+                "service {name:?} has no container to start"
+            )));
+        }
+        for container in list
+            .iter()
+            .filter(|c| !c.is_running() && c.state != State::Paused)
+        {
+            let files = injected_files(project, service, None)
+                .map_err(|e| OpsError::message(e.to_string()))?;
+            runner.start(&container.id, &container.name, &files).await?;
+        }
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,323 @@
+//! Per-service and per-resource decisions, as compose's convergence makes them
+//! (`ensureService`, `mustRecreate`, `ensureNetwork`, `ensureVolume`, `isOrphaned`).
+
+use std::fmt;
+
+use indexmap::IndexMap;
+
+use crate::observed::{Container, Network, State, Volume};
+
+/// When existing containers are replaced (`--force-recreate`, `--no-recreate`, default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recreate {
+    /// Only when the container diverged from the file.
+    Diverged,
+    Force,
+    Never,
+}
+
+/// What a service should look like on the engine, derived from the file and the images.
+#[derive(Debug, Clone)]
+pub struct DesiredService {
+    pub name: String,
+    pub scale: u32,
+    pub config_hash: String,
+    /// The image ID the containers should carry in `com.docker.compose.image`.
+    pub image_id: String,
+    /// IDs of the networks the service must be attached to (checked on running containers).
+    pub network_ids: Vec<String>,
+    /// Engine names of the named volumes the service mounts.
+    pub volumes: Vec<String>,
+    pub policy: Recreate,
+}
+
+/// Why a container is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Divergence {
+    Forced,
+    ConfigHash,
+    Image,
+    Network,
+    Volume,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Divergence::Forced => "forced",
+            Divergence::ConfigHash => "configuration changed",
+            Divergence::Image => "image changed",
+            Divergence::Network => "network missing",
+            Divergence::Volume => "volume missing",
+        })
+    }
+}
+
+/// One step for one container of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerAction {
+    /// A new replica.
+    Create { number: u32 },
+    /// Replace a diverged container, keeping its number.
+    Recreate {
+        container: Container,
+        reason: Divergence,
+    },
+    /// Up to date; running ones report `Running`, stopped ones are started later.
+    Keep { container: Container },
+    /// Up to date but in a state `start` does not handle (paused…): started now.
+    Restart { container: Container },
+    /// A surplus replica (scale down): stopped and removed.
+    Remove { container: Container },
+}
+
+/// Whether `container` must be replaced to match `desired`, and why.
+pub fn must_recreate(desired: &DesiredService, container: &Container) -> Option<Divergence> {
+    match desired.policy {
+        Recreate::Never => return None,
+        Recreate::Force => return Some(Divergence::Forced),
+        Recreate::Diverged => {}
+    }
+    if container.config_hash != desired.config_hash {
+        return Some(Divergence::ConfigHash);
+    }
+    if container.image_label != desired.image_id {
+        return Some(Divergence::Image);
+    }
+    if container.state == State::Running
+        && desired
+            .network_ids
+            .iter()
+            .any(|id| !container.networks.values().any(|n| n == id))
+    {
+        return Some(Divergence::Network);
+    }
+    if desired
+        .volumes
+        .iter()
+        .any(|v| !container.volumes.iter().any(|m| m == v))
+    {
+        return Some(Divergence::Volume);
+    }
+    None
+}
+
+/// The actions that bring `observed` (the service's containers) to `desired`: obsolete
+/// replicas and then the highest numbers go first when scaling down; new replicas take
+/// numbers after the highest one seen, so gaps are not reused.
+pub fn converge_service(desired: &DesiredService, observed: &[Container]) -> Vec<ContainerAction> {
+    let mut containers: Vec<(&Container, Option<Divergence>)> = observed
+        .iter()
+        .map(|c| (c, must_recreate(desired, c)))
+        .collect();
+    // Up-to-date ones by increasing number, then the obsolete ones.
+    containers.sort_by(|(a, a_obsolete), (b, b_obsolete)| {
+        a_obsolete
+            .is_some()
+            .cmp(&b_obsolete.is_some())
+            .then_with(|| match (a.number, b.number) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                _ => b.created.cmp(&a.created),
+            })
+    });
+    let expected = desired.scale as usize;
+    let mut actions = Vec::new();
+    for (i, (container, divergence)) in containers.iter().enumerate() {
+        let container = (*container).clone();
+        let action = if i >= expected {
+            ContainerAction::Remove { container }
+        } else if let Some(reason) = divergence {
+            ContainerAction::Recreate {
+                container,
+                reason: *reason,
+            }
+        } else {
+            match container.state {
+                State::Running | State::Created | State::Restarting | State::Exited => {
+                    ContainerAction::Keep { container }
+                }
+                _ => ContainerAction::Restart { container },
+            }
+        };
+        actions.push(action);
+    }
+    let next = observed.iter().filter_map(|c| c.number).max().unwrap_or(0) + 1;
+    for i in observed.len()..expected {
+        actions.push(ContainerAction::Create {
+            number: next + (i - observed.len()) as u32,
+        });
+    }
+    actions
+}
+
+/// What to do about one of the project's networks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkAction {
+    /// Exists with the expected configuration (or without a hash label).
+    Use {
+        id: String,
+    },
+    Create,
+    /// Exists with another configuration hash: its services are stopped, it is removed
+    /// and created again.
+    Recreate {
+        id: String,
+    },
+    /// `external: true` and present.
+    External {
+        id: String,
+    },
+}
+
+/// Errors the network and volume checks report as compose does, with the warning compose
+/// printed before failing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub message: String,
+    pub warning: Option<String>,
+}
+
+impl PlanError {
+    fn new(message: String) -> PlanError {
+        PlanError {
+            message,
+            warning: None,
+        }
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// A decision and the warning compose prints on the way.
+pub type Decision<T> = (T, Option<String>);
+
+/// Decides about network `key` (engine name `name`) given what the engine has under that
+/// name (`ensureNetwork`). A network of that name that compose did not create is warned
+/// about and then refused, since its `com.docker.compose.network` label does not match.
+pub fn plan_network(
+    project: &str,
+    key: &str,
+    name: &str,
+    external: bool,
+    expected_hash: &str,
+    found: Option<&Network>,
+) -> Result<Decision<NetworkAction>, PlanError> {
+    use berth_model::labels;
+    if external {
+        return match found {
+            Some(n) => Ok((NetworkAction::External { id: n.id.clone() }, None)),
+            None => Err(PlanError::new(format!(
+                "network {name} declared as external, but could not be found"
+            ))),
+        };
+    }
+    let Some(found) = found else {
+        return Ok((NetworkAction::Create, None));
+    };
+    let warning = match found.labels.get(labels::PROJECT) {
+        None => Some(format!(
+            "a network with name {name} exists but was not created by compose.\nSet `external: true` to use an existing network"
+        )),
+        Some(p) if p != project => Some(format!(
+            "a network with name {name} exists but was not created for project {project:?}.\nSet `external: true` to use an existing network"
+        )),
+        _ => None,
+    };
+    let label = found
+        .labels
+        .get(labels::NETWORK)
+        .map(String::as_str)
+        .unwrap_or("");
+    if label != key {
+        return Err(PlanError {
+            message: format!(
+                "network {name} was found but has incorrect label {} set to {label:?} (expected: {key:?})",
+                labels::NETWORK
+            ),
+            warning,
+        });
+    }
+    let action = match found.labels.get(labels::CONFIG_HASH) {
+        Some(hash) if !hash.is_empty() && hash != expected_hash => NetworkAction::Recreate {
+            id: found.id.clone(),
+        },
+        _ => NetworkAction::Use {
+            id: found.id.clone(),
+        },
+    };
+    Ok((action, warning))
+}
+
+/// What to do about one of the project's volumes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeAction {
+    Use,
+    Create,
+    /// Exists with another configuration hash: compose asks before recreating it.
+    Diverged,
+    External,
+}
+
+/// Decides about volume `name` (`ensureVolume`).
+pub fn plan_volume(
+    project: &str,
+    name: &str,
+    external: bool,
+    expected_hash: &str,
+    found: Option<&Volume>,
+) -> Result<Decision<VolumeAction>, PlanError> {
+    use berth_model::labels;
+    let Some(found) = found else {
+        if external {
+            return Err(PlanError::new(format!(
+                "external volume {name:?} not found"
+            )));
+        }
+        return Ok((VolumeAction::Create, None));
+    };
+    if external {
+        return Ok((VolumeAction::External, None));
+    }
+    let warning = match found.labels.get(labels::PROJECT) {
+        None => Some(format!("volume {name:?} already exists but was not created by Docker Compose. Use `external: true` to use an existing volume")),
+        Some(p) if p != project => Some(format!("volume {name:?} already exists but was created for project {p:?} (expected {project:?}). Use `external: true` to use an existing volume")),
+        _ => None,
+    };
+    let action = match found.labels.get(labels::CONFIG_HASH) {
+        Some(hash) if hash != expected_hash => VolumeAction::Diverged,
+        _ => VolumeAction::Use,
+    };
+    Ok((action, warning))
+}
+
+/// The project's containers whose service is neither enabled nor disabled, and exited
+/// run containers (`isOrphaned`).
+pub fn orphans<'a>(containers: &'a [Container], known_services: &[&str]) -> Vec<&'a Container> {
+    containers
+        .iter()
+        .filter(|c| {
+            if c.oneoff && matches!(c.state, State::Exited | State::Dead) {
+                return true;
+            }
+            !known_services.contains(&c.service.as_str())
+        })
+        .collect()
+}
+
+/// Observed containers grouped by service (run containers left out), numbers ascending.
+pub fn by_service(containers: &[Container]) -> IndexMap<String, Vec<Container>> {
+    let mut map: IndexMap<String, Vec<Container>> = IndexMap::new();
+    for c in containers.iter().filter(|c| !c.oneoff) {
+        map.entry(c.service.clone()).or_default().push(c.clone());
+    }
+    for list in map.values_mut() {
+        list.sort_by_key(|c| (c.number.unwrap_or(0), c.name.clone()));
+    }
+    map
+}
