@@ -215,6 +215,12 @@ fn is_anonymous_volume(s: &str) -> bool {
 
 /// Placeholders for what differs by construction, lists compose orders randomly sorted.
 fn normalise(v: &mut Value, names: &[(String, &str)]) {
+    // Fields that name the engine's own objects.
+    if let Value::Object(map) = v {
+        for key in ["HostnamePath", "HostsPath", "ResolvConfPath", "LogPath"] {
+            map.remove(key);
+        }
+    }
     match v {
         Value::String(s) => {
             if is_anonymous_volume(s) {
@@ -459,6 +465,46 @@ fn basic() {
 }
 
 #[test]
+fn create_basic() {
+    run_create_case("basic");
+}
+
+#[test]
+fn create_ports() {
+    run_create_case("ports");
+}
+
+#[test]
+fn create_volumes() {
+    run_create_case("volumes");
+}
+
+#[test]
+fn create_networks() {
+    run_create_case("networks");
+}
+
+#[test]
+fn create_shared() {
+    run_create_case("shared");
+}
+
+#[test]
+fn create_resources() {
+    run_create_case("resources");
+}
+
+#[test]
+fn create_secrets() {
+    run_create_case("secrets");
+}
+
+#[test]
+fn create_misc() {
+    run_create_case("misc");
+}
+
+#[test]
 fn ports() {
     run_case("ports");
 }
@@ -491,6 +537,107 @@ fn secrets() {
 #[test]
 fn misc() {
     run_case("misc");
+}
+
+/// The project's containers, inspected, by name.
+fn project_containers(project: &str) -> Vec<(String, Value)> {
+    let filter = format!("label=com.docker.compose.project={project}");
+    let names = stdout(&docker(&[
+        "ps",
+        "-a",
+        "--filter",
+        &filter,
+        "--format",
+        "{{.Names}}",
+    ]));
+    let mut list: Vec<(String, Value)> = names
+        .split_whitespace()
+        .map(|n| (n.to_string(), inspect(n)))
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(&b.0));
+    list
+}
+
+/// Placeholders for every container's ID (the engine's choice), by container name.
+fn id_placeholders(containers: &[(String, Value)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, c) in containers {
+        let id = c["Id"].as_str().unwrap().to_string();
+        out.push((id.clone(), format!("<id of {name}>")));
+        out.push((id[..12].to_string(), format!("<id of {name}>")));
+    }
+    out
+}
+
+/// `berth create` against the reference's `create`, in turn, in the same folder and under
+/// the same project name (each taken down before the other runs, so that fixed subnets and
+/// names do not clash): the containers' `docker inspect` must be equal once IDs and
+/// anonymous volume names are placeholders.
+fn run_create_case(case: &str) {
+    ensure_image();
+    let fixture = repo_root().join("tests/fixtures/convert").join(case);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(case);
+    copy_dir(&fixture, &dir);
+    let pid = std::process::id().to_string();
+    let project = format!("berthtest-create-{case}-{pid}");
+    let extra = [
+        ("BERTH_CONVERT_TOKEN", "t0k3n".to_string()),
+        ("BERTH_CONVERT_SUFFIX", pid.clone()),
+    ];
+    let mut results = Vec::new();
+    for binary in [reference(), PathBuf::from(env!("CARGO_BIN_EXE_berth"))] {
+        let cleanup = Cleanup {
+            project: project.clone(),
+        };
+        let mut cmd = Command::new(&binary);
+        cmd.args(["-p", &project, "create"]).current_dir(&dir);
+        for (k, v) in &extra {
+            cmd.env(k, v);
+        }
+        let out = run(&mut cmd);
+        assert!(
+            out.status.success(),
+            "{} create failed: {}",
+            binary.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let containers = project_containers(&project);
+        let ids = id_placeholders(&containers);
+        let normalised: Vec<(String, Value)> = containers
+            .iter()
+            .map(|(name, c)| {
+                let mut v = c.clone();
+                // Network IDs differ: each run creates the networks anew.
+                if let Some(map) = v["NetworkSettings"]["Networks"].as_object_mut() {
+                    for ep in map.values_mut() {
+                        ep["NetworkID"] = json!("<network>");
+                    }
+                }
+                let names: Vec<(String, &str)> =
+                    ids.iter().map(|(id, p)| (id.clone(), p.as_str())).collect();
+                (name.clone(), comparable(&v, &names))
+            })
+            .collect();
+        results.push(normalised);
+        drop(cleanup);
+    }
+    let ours = results.pop().unwrap();
+    let want = results.pop().unwrap();
+    let names = |l: &[(String, Value)]| l.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ours), names(&want), "{case}: the containers");
+    let mut failures = Vec::new();
+    for ((name, want), (_, got)) in want.iter().zip(&ours) {
+        if want != got {
+            let want = serde_json::to_string_pretty(want).unwrap();
+            let got = serde_json::to_string_pretty(got).unwrap();
+            failures.push(format!(
+                "{case}/{name}:\n{}",
+                pretty_assertions::StrComparison::new(&want, &got)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// A case compose refuses while converting: the reference's `create` fails, and its error
