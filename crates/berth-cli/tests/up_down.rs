@@ -368,3 +368,97 @@ fn no_engine_is_a_clear_error() {
         "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?"
     );
 }
+
+/// Attached `up`: the same lines on stdout as the reference (containers interleave, so
+/// each container's lines are compared in order), and the same exit statuses.
+#[test]
+fn attached_up_prints_and_exits_as_the_reference() {
+    let compose = format!(
+        "services:
+  a:
+    image: {BASE_IMAGE}
+    command: sh -c 'echo hello from a; echo oops >&2; sleep 1; exit 3'
+  longername:
+    image: {BASE_IMAGE}
+    command: sh -c 'echo hi; sleep 2; echo bye'
+"
+    );
+    let p = TestProject::new("attached", &compose);
+    let per_container = |stdout: &[u8]| {
+        let text = String::from_utf8_lossy(stdout).to_string();
+        let mut lines: Vec<String> = text
+            .lines()
+            .map(|l| l.replace("\r\x1b[K", ""))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        // Keep each container's order, not the interleaving.
+        lines.sort_by_key(|l| l.split([' ', '|']).next().unwrap_or_default().to_string());
+        lines
+    };
+    let ours = p.berth(&["up"]);
+    p.berth_ok(&["down"]);
+    let theirs = p.reference(&["up"]);
+    p.reference_ok(&["down"]);
+    assert_eq!(ours.status.code(), Some(0));
+    assert_eq!(theirs.status.code(), Some(0));
+    assert_eq!(per_container(&ours.stdout), per_container(&theirs.stdout));
+    assert!(String::from_utf8_lossy(&ours.stderr).contains("a-1  | oops"));
+
+    for flags in [
+        &["--exit-code-from", "a"][..],
+        &["--abort-on-container-exit"][..],
+        &["--abort-on-container-failure"][..],
+    ] {
+        let args: Vec<&str> = ["up"].iter().chain(flags).copied().collect();
+        let ours = p.berth(&args);
+        p.berth_ok(&["down"]);
+        let theirs = p.reference(&args);
+        p.reference_ok(&["down"]);
+        assert_eq!(ours.status.code(), theirs.status.code(), "{flags:?}");
+        assert_eq!(ours.status.code(), Some(3), "{flags:?}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_the_attached_project() {
+    let compose = format!(
+        "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sh -c 'echo started; sleep 300'\n    stop_signal: SIGKILL\n"
+    );
+    let p = TestProject::new("ctrlc", &compose);
+    let child = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .args(["-p", &p.name, "up"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let container = format!("{}-s-1", p.name);
+    let start = std::time::Instant::now();
+    while !(docker(&["inspect", &container]).status.success()
+        && p.inspect(&container, "{{.State.Running}}") == "true")
+    {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "the container did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("s-1  | started"), "{stdout}");
+    assert!(
+        stdout.contains("Gracefully Stopping... press Ctrl+C again to force"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("Container {container}  Stopped"))
+    );
+    assert_eq!(p.inspect(&container, "{{.State.Running}}"), "false");
+}

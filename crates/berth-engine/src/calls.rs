@@ -9,9 +9,17 @@ use bollard::models::{
     NetworkDisconnectRequest, NetworkInspect, Volume, VolumeCreateRequest,
 };
 use bollard::query_parameters as q;
+use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 
 use crate::{Engine, EngineError};
+
+/// A chunk of a container's output, by stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Stdout(Vec<u8>),
+    Stderr(Vec<u8>),
+}
 
 /// Which containers a list call returns.
 #[derive(Debug, Clone, Default)]
@@ -226,6 +234,43 @@ impl Engine {
             Some(Err(e)) => Err(self.fail(e)),
             None => Err(EngineError::Other(format!("no wait response for {id}"))),
         }
+    }
+
+    /// Attaches to the container's output from now on (compose attaches before it starts a
+    /// container, so nothing is missed).
+    pub async fn attach_output(
+        &self,
+        id: &str,
+    ) -> Result<BoxStream<'static, Result<Output, EngineError>>, EngineError> {
+        let options = q::AttachContainerOptions {
+            stream: true,
+            stdout: true,
+            stderr: true,
+            ..Default::default()
+        };
+        let attached = self
+            .docker
+            .attach_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))?;
+        let host = self.host.clone();
+        Ok(attached
+            .output
+            .filter_map(move |item| {
+                let host = host.clone();
+                async move {
+                    use bollard::container::LogOutput as L;
+                    match item {
+                        Ok(L::StdOut { message }) | Ok(L::Console { message }) => {
+                            Some(Ok(Output::Stdout(message.to_vec())))
+                        }
+                        Ok(L::StdErr { message }) => Some(Ok(Output::Stderr(message.to_vec()))),
+                        Ok(L::StdIn { .. }) => None,
+                        Err(e) => Some(Err(EngineError::from_bollard(&host, e))),
+                    }
+                }
+            })
+            .boxed())
     }
 
     /// Copies a tar archive into the container, extracted at `path`.

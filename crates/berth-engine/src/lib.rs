@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 /// The engine's data types (container, network, volume, image bodies and summaries): the
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter};
+pub use calls::{ContainerFilter, ObjectFilter, Output};
 pub use credentials::registry_credentials;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.

@@ -2,6 +2,7 @@
 //! reporting progress as [`events::Event`]s. Nothing here prints.
 
 mod archive;
+pub mod attach;
 pub mod convert;
 pub mod down;
 pub mod error;

@@ -71,7 +71,7 @@ impl Default for UpOptions {
 }
 
 /// What convergence leaves for the start phase: each service's containers, by number.
-type ServiceContainers = IndexMap<String, Vec<Container>>;
+pub type ServiceContainers = IndexMap<String, Vec<Container>>;
 
 /// Runs `up` (or `create` with `no_start`).
 pub async fn up(
@@ -81,6 +81,25 @@ pub async fn up(
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let runner = Runner::new(engine, progress, options.dry_run, options.parallel);
+    let containers = create(&runner, project, options).await?;
+    if options.no_start {
+        return Ok(());
+    }
+    start_services(&runner, project, &containers, options.wait_timeout).await?;
+    if options.wait {
+        wait::wait_for_project(&runner, project, &containers, options.wait_timeout).await?;
+    }
+    Ok(())
+}
+
+/// The create half of `up`: networks, volumes, orphans, then every service converged.
+/// Returns each service's containers for the start phase.
+pub async fn create(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    options: &UpOptions,
+) -> OpsResult<ServiceContainers> {
+    let engine = runner.engine;
     let image_refs = project
         .typed
         .services
@@ -93,27 +112,18 @@ pub async fn up(
         observe::images(engine, image_refs),
     )?;
     let image_ids = require_images(project, &images)?;
-    let network_ids = ensure_networks(&runner, project, &networks, &observed).await?;
-    ensure_volumes(&runner, project, &volumes, options).await?;
-    let observed = handle_orphans(&runner, project, observed, options).await?;
-
-    let containers = converge(
-        &runner,
+    let network_ids = ensure_networks(runner, project, &networks, &observed).await?;
+    ensure_volumes(runner, project, &volumes, options).await?;
+    let observed = handle_orphans(runner, project, observed, options).await?;
+    converge(
+        runner,
         project,
         options,
         &observed,
         &network_ids,
         &image_ids,
     )
-    .await?;
-    if options.no_start {
-        return Ok(());
-    }
-    start_services(&runner, project, &containers, options.wait_timeout).await?;
-    if options.wait {
-        wait::wait_for_project(&runner, project, &containers, options.wait_timeout).await?;
-    }
-    Ok(())
+    .await
 }
 
 /// Every service's image must be on the engine: berth cannot pull or build yet.

@@ -176,3 +176,21 @@ pub fn load_spec_if_present(
         _ => load_spec(global, settings, &[]).map(Some),
     }
 }
+
+/// Whether ANSI codes are used on a stream (`--ansi`, `COMPOSE_ANSI`, `NO_COLOR`; `auto`
+/// means when the stream is a terminal).
+pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
+    if global.no_ansi || settings.var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    let mode = if global.ansi != "auto" {
+        global.ansi.as_str()
+    } else {
+        settings.var("COMPOSE_ANSI").unwrap_or("auto")
+    };
+    match mode {
+        "never" => false,
+        "always" => true,
+        _ => is_tty,
+    }
+}
