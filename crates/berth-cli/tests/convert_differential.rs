@@ -119,6 +119,15 @@ struct Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
+        // A failed create may leave the engine finishing parallel creates: sweep twice.
+        self.sweep();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        self.sweep();
+    }
+}
+
+impl Cleanup {
+    fn sweep(&self) {
         let filter = format!("label=com.docker.compose.project={}", self.project);
         let ids = stdout(&docker(&["ps", "-aq", "--filter", &filter]));
         for id in ids.split_whitespace() {
