@@ -91,11 +91,40 @@ impl Engine {
         platform: Option<&str>,
         body: ContainerCreateBody,
     ) -> Result<String, EngineError> {
+        self.create_container_with_mac(name, platform, body, None)
+            .await
+    }
+
+    /// Creates a container with the container-wide `MacAddress` compose sends on API < 1.44
+    /// (bollard's body type no longer has the field: the serialised body gets it added).
+    pub async fn create_container_with_mac(
+        &self,
+        name: &str,
+        platform: Option<&str>,
+        body: ContainerCreateBody,
+        mac_address: Option<&str>,
+    ) -> Result<String, EngineError> {
         let options = q::CreateContainerOptions {
             name: Some(name.to_string()),
             platform: platform.unwrap_or_default().to_string(),
         };
-        self.docker
+        let docker = match mac_address.filter(|m| !m.is_empty()) {
+            None => self.docker.clone(),
+            Some(mac) => {
+                let mut json =
+                    serde_json::to_value(&body).map_err(|e| EngineError::Other(e.to_string()))?;
+                json["MacAddress"] = serde_json::Value::String(mac.to_string());
+                let bytes =
+                    serde_json::to_vec(&json).map_err(|e| EngineError::Other(e.to_string()))?;
+                self.docker.clone().with_request_modifier(move |mut req| {
+                    if req.uri().path().ends_with("/containers/create") {
+                        *req.body_mut() = bollard::body_full(bytes.clone().into());
+                    }
+                    req
+                })
+            }
+        };
+        docker
             .create_container(Some(options), body)
             .await
             .map(|r| r.id)

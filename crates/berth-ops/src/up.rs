@@ -17,7 +17,7 @@ use berth_plan::{
 };
 use indexmap::IndexMap;
 
-use crate::convert::{container_spec, SpecInputs};
+use crate::convert::{container_spec, injected_files, SpecInputs};
 use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
 use crate::project::ProjectSpec;
@@ -503,11 +503,20 @@ async fn converge(
             .filter_map(|(s, list)| list.first().map(|c| (s.clone(), c.id.clone())))
             .collect()
     };
+    let container_names = || -> IndexMap<String, Vec<String>> {
+        state
+            .lock()
+            .expect("state lock")
+            .iter()
+            .map(|(s, list)| (s.clone(), list.iter().map(|c| c.name.clone()).collect()))
+            .collect()
+    };
     let named = |s: &str| options.services.is_empty() || options.services.iter().any(|n| n == s);
     walk(&graph, false, |name| {
         let by_service = &by_service;
         let state = &state;
         let first_ids = &first_ids;
+        let container_names = &container_names;
         async move {
             let service = &project.typed.services[name];
             let first = first_ids();
@@ -540,7 +549,10 @@ async fn converge(
             };
             let existing = by_service.get(name).cloned().unwrap_or_default();
             let actions = converge_service(&desired, &existing);
-            let result = apply_actions(runner, project, service, &desired, actions, &first, options).await?;
+            let names = container_names();
+            let result =
+                apply_actions(runner, project, service, &desired, actions, &first, &names, options)
+                    .await?;
             state.lock().expect("state lock").insert(name.to_string(), result);
             Ok(())
         }
@@ -571,6 +583,7 @@ fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
 }
 
 /// Executes one service's actions concurrently; returns its containers afterwards.
+#[allow(clippy::too_many_arguments)]
 async fn apply_actions(
     runner: &Runner<'_>,
     project: &ProjectSpec,
@@ -578,11 +591,13 @@ async fn apply_actions(
     desired: &DesiredService,
     actions: Vec<ContainerAction>,
     first: &HashMap<String, String>,
+    container_names: &IndexMap<String, Vec<String>>,
     options: &UpOptions,
 ) -> OpsResult<Vec<Container>> {
     let service_containers: IndexMap<String, String> =
         first.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let multi_network_create = runner.engine.api_at_least(1, 44);
+    let api_version = runner.engine.api_version();
+    let no_proxy = IndexMap::new();
     let spec_for = |number: u32,
                     name: String,
                     replace: Option<String>,
@@ -596,14 +611,18 @@ async fn apply_actions(
             image_id: &desired.image_id,
             replace,
             service_containers: &service_containers,
+            service_container_names: container_names,
             inherited_volumes: &inherited,
-            multi_network_create,
+            api_version,
+            proxy_env: &no_proxy,
+            api_socket_config: None,
         };
-        let (spec, warnings) = container_spec(&inputs);
+        let (spec, warnings) =
+            container_spec(&inputs).map_err(|e| OpsError::message(e.to_string()))?;
         for w in warnings {
             runner.progress.warning(&w);
         }
-        spec
+        Ok::<_, OpsError>(spec)
     };
     let tasks = actions.into_iter().map(|action| {
         let spec_for = &spec_for;
@@ -611,7 +630,7 @@ async fn apply_actions(
             match action {
                 ContainerAction::Create { number } => {
                     let name = project.container_name(service, number);
-                    let spec = spec_for(number, name.clone(), None, IndexMap::new());
+                    let spec = spec_for(number, name.clone(), None, IndexMap::new())?;
                     let id = runner.create(&spec, &name).await?;
                     Ok::<_, OpsError>(Some(fresh(id, name, service, number, desired)))
                 }
@@ -629,7 +648,7 @@ async fn apply_actions(
                         IndexMap::new()
                     };
                     let spec =
-                        spec_for(number, format!("{short}_{name}"), Some(replace), inherited);
+                        spec_for(number, format!("{short}_{name}"), Some(replace), inherited)?;
                     let id = runner
                         .recreate(&container, &spec, &name, options.timeout)
                         .await?;
@@ -718,8 +737,6 @@ pub(crate) async fn start_services(
     timeout: Option<Duration>,
 ) -> OpsResult<()> {
     let graph = dependency_graph(project);
-    let multi_network_create = runner.engine.api_at_least(1, 44);
-    let empty = &IndexMap::new();
     walk(&graph, false, |name| async move {
         let service = &project.typed.services[name];
         if service.scale() == 0 {
@@ -736,19 +753,8 @@ pub(crate) async fn start_services(
             .iter()
             .filter(|c| !c.is_running() && c.state != State::Paused)
         {
-            let inputs = SpecInputs {
-                project,
-                service,
-                number: container.number.unwrap_or(1),
-                name: container.name.clone(),
-                config_hash: "",
-                image_id: "",
-                replace: None,
-                service_containers: empty,
-                inherited_volumes: empty,
-                multi_network_create,
-            };
-            let files = container_spec(&inputs).0.files;
+            let files = injected_files(project, service, None)
+                .map_err(|e| OpsError::message(e.to_string()))?;
             runner.start(&container.id, &container.name, &files).await?;
         }
         Ok(())

@@ -90,6 +90,7 @@ pub fn load_spec(
         working_dir: project.working_dir.clone(),
         config_files: project.config_files.clone(),
         env_files: project.explicit_env_files.clone(),
+        environment: project.environment.clone(),
         model: project.model,
         typed,
         disabled,
