@@ -354,6 +354,60 @@ fn orphans_are_reported_then_removed() {
 }
 
 #[test]
+fn down_keeps_volumes_unless_asked_and_never_external_ones() {
+    let external = format!("berthtest-external-{}", std::process::id());
+    docker_ok(&["volume", "create", &external]);
+    struct Gone(String);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = docker(&["volume", "rm", &self.0]);
+        }
+    }
+    let _gone = Gone(external.clone());
+    let compose = format!(
+        "services:
+  s:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    volumes: [data:/data, ext:/ext, /anon]
+volumes:
+  data: {{}}
+  ext:
+    external: true
+    name: {external}
+"
+    );
+    let p = TestProject::new("volumes", &compose);
+    let data = format!("{}_data", p.name);
+    p.berth_ok(&["up", "-d"]);
+    docker_ok(&[
+        "exec",
+        &format!("{}-s-1", p.name),
+        "sh",
+        "-c",
+        "echo kept > /data/f",
+    ]);
+    p.berth_ok(&["down"]);
+    assert!(
+        docker(&["volume", "inspect", &data]).status.success(),
+        "named volume kept"
+    );
+    p.berth_ok(&["up", "-d"]);
+    let content = docker_ok(&["exec", &format!("{}-s-1", p.name), "cat", "/data/f"]);
+    assert_eq!(content, "kept");
+    p.berth_ok(&["down", "-v"]);
+    assert!(
+        !docker(&["volume", "inspect", &data]).status.success(),
+        "-v removes it"
+    );
+    assert!(
+        docker(&["volume", "inspect", &external]).status.success(),
+        "external kept"
+    );
+}
+
+#[test]
 fn no_engine_is_a_clear_error() {
     let p = TestProject::new("noengine", &pair("a"));
     let out = std::process::Command::new(common::engine::berth())
@@ -541,4 +595,96 @@ fn down_leaves_external_networks_alone() {
         )),
         "{progress}"
     );
+}
+
+/// Anonymous volumes survive a recreation unless `-V` asks for new ones.
+#[test]
+fn anonymous_volumes_are_inherited_unless_renewed() {
+    let compose = |cmd: &str| {
+        format!("services:\n  s:\n    image: {BASE_IMAGE}\n    command: {cmd}\n    init: true\n    volumes: [/cache]\n")
+    };
+    let p = TestProject::new("anon", &compose("sleep 3600"));
+    let s = format!("{}-s-1", p.name);
+    p.berth_ok(&["up", "-d"]);
+    docker_ok(&["exec", &s, "sh", "-c", "echo warm > /cache/f"]);
+    p.write(&compose("sleep 3601"));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {s}  Recreated")),
+        "{progress}"
+    );
+    assert_eq!(docker_ok(&["exec", &s, "cat", "/cache/f"]), "warm");
+    p.berth_ok(&["up", "-d", "-V"]);
+    assert!(
+        !docker(&["exec", &s, "cat", "/cache/f"]).status.success(),
+        "-V starts empty"
+    );
+}
+
+/// depends_on conditions hold back dependents; `--wait` waits for health.
+#[test]
+fn dependency_conditions_and_wait() {
+    let compose = format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sh -c 'sleep 2; touch /ready; sleep 3600'
+    init: true
+    healthcheck:
+      test: [CMD, test, -f, /ready]
+      interval: 1s
+      retries: 30
+  migrate:
+    image: {BASE_IMAGE}
+    command: sh -c 'sleep 1; exit 0'
+    depends_on:
+      db: {{condition: service_healthy}}
+  app:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    depends_on:
+      db: {{condition: service_healthy}}
+      migrate: {{condition: service_completed_successfully}}
+"
+    );
+    let p = TestProject::new("conditions", &compose);
+    let n = p.name.clone();
+    let progress = p.berth_ok(&["up", "-d", "--wait"]);
+    let position = |needle: String| {
+        progress
+            .find(&needle)
+            .unwrap_or_else(|| panic!("{needle} missing in:\n{progress}"))
+    };
+    assert!(
+        position(format!("Container {n}-db-1  Healthy"))
+            < position(format!("Container {n}-migrate-1  Started"))
+    );
+    assert!(
+        position(format!("Container {n}-migrate-1  Exited"))
+            < position(format!("Container {n}-app-1  Started"))
+    );
+    assert_eq!(
+        p.inspect(&format!("{n}-db-1"), "{{.State.Health.Status}}"),
+        "healthy"
+    );
+    assert!(running(&p, &format!("{n}-app-1")));
+
+    // A dependency that fails stops the dependent with compose's message and status.
+    p.berth_ok(&["down"]);
+    p.write(&compose.replace("exit 0", "exit 4"));
+    let ours = p.berth(&["up", "-d"]);
+    assert_eq!(ours.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ours.stderr)
+        .contains("service \"migrate\" didn't complete successfully: exit 4"));
+    p.berth_ok(&["down"]);
+    let theirs = p.reference(&["up", "-d"]);
+    assert_eq!(theirs.status.code(), Some(1));
+
+    // --wait-timeout bounds the wait with compose's wording.
+    p.berth_ok(&["down"]);
+    p.write(&compose.replace("touch /ready", "true"));
+    let out = p.berth(&["up", "-d", "--wait", "--wait-timeout", "2", "db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("application not healthy after 2s"));
 }
