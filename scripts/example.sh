@@ -19,7 +19,7 @@ echo "== berth ps"
 "$berth" ps
 echo
 echo "== the image-of-the-day API as the front end resolves it: one address per replica"
-docker exec image-gallery-image-gallery-1 nslookup iotd | sed -n '/^Name:/,$p'
+docker exec image-gallery-image-gallery-1 nslookup iotd | grep -E '^(Name|Address)'
 echo
 echo "The application runs. Take it down with:"
 echo "  $berth -f $PWD/compose.yaml down"

@@ -688,3 +688,59 @@ fn dependency_conditions_and_wait() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("application not healthy after 2s"));
 }
+
+/// A dependency declared with `restart: true` that is recreated takes its dependents down
+/// and up again, with the same events as the reference.
+#[test]
+fn recreating_a_dependency_restarts_dependents_declared_with_restart() {
+    let compose = |value: &str| {
+        format!(
+            "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    environment: {{V: {value}}}
+  app:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    depends_on:
+      db: {{condition: service_started, restart: true}}
+"
+        )
+    };
+    let p = TestProject::new("restartdeps", &compose("1"));
+    let app = format!("{}-app-1", p.name);
+    let events = |text: String| {
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains("app-1"))
+            .map(|l| l.trim().to_string())
+            .collect();
+        lines.dedup();
+        lines
+    };
+    p.berth_ok(&["up", "-d"]);
+    let app_id = p.inspect(&app, "{{.Id}}");
+    p.write(&compose("2"));
+    let ours = events(p.berth_ok(&["up", "-d"]));
+    assert_eq!(
+        p.inspect(&app, "{{.Id}}"),
+        app_id,
+        "app is restarted, not recreated"
+    );
+    assert!(running(&p, &app));
+    p.write(&compose("3"));
+    let theirs = events(p.reference_ok(&["up", "-d"]));
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        ours,
+        [
+            format!("Container {app}  Stopping"),
+            format!("Container {app}  Stopped"),
+            format!("Container {app}  Starting"),
+            format!("Container {app}  Started"),
+        ]
+    );
+}

@@ -407,9 +407,15 @@ async fn handle_orphans(
 }
 
 /// The services a service's containers must exist before its own can be created: those it
-/// shares a namespace or volumes with, and those it links to.
+/// shares a namespace or volumes with, and those it links to. Dependencies declared with
+/// `restart: true` converge first too, since recreating them stops this service.
 fn create_prerequisites(service: &Service) -> Vec<String> {
-    let mut deps = Vec::new();
+    let mut deps: Vec<String> = service
+        .depends_on
+        .iter()
+        .filter(|(_, d)| d.restart)
+        .map(|(name, _)| name.clone())
+        .collect();
     for mode in [&service.network_mode, &service.ipc, &service.pid]
         .into_iter()
         .flatten()
@@ -511,10 +517,14 @@ async fn converge(
             .map(|(s, list)| (s.clone(), list.iter().map(|c| c.name.clone()).collect()))
             .collect()
     };
+    // Containers stopped because a dependency declared with `restart: true` was recreated:
+    // they are started again by the start phase.
+    let stopped: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let named = |s: &str| options.services.is_empty() || options.services.iter().any(|n| n == s);
     walk(&graph, false, |name| {
         let by_service = &by_service;
         let state = &state;
+        let stopped = &stopped;
         let first_ids = &first_ids;
         let container_names = &container_names;
         async move {
@@ -547,8 +557,21 @@ async fn converge(
                     options.recreate_dependencies
                 },
             };
-            let existing = by_service.get(name).cloned().unwrap_or_default();
+            let mut existing = by_service.get(name).cloned().unwrap_or_default();
+            {
+                let stopped = stopped.lock().expect("stopped lock");
+                for c in existing.iter_mut().filter(|c| stopped.contains(&c.id)) {
+                    c.state = State::Exited;
+                }
+            }
             let actions = converge_service(&desired, &existing);
+            if actions
+                .iter()
+                .any(|a| matches!(a, ContainerAction::Recreate { .. }))
+            {
+                let ids = stop_restarting_dependents(runner, project, name, by_service, options).await?;
+                stopped.lock().expect("stopped lock").extend(ids);
+            }
             let names = container_names();
             let result =
                 apply_actions(runner, project, service, &desired, actions, &first, &names, options)
@@ -567,6 +590,28 @@ async fn converge(
         }
     }
     Ok(ordered)
+}
+
+/// Before a service is recreated, compose stops the running containers of the services that
+/// depend on it with `restart: true` (`stopDependentContainers`); returns their IDs.
+async fn stop_restarting_dependents(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    service: &str,
+    observed: &IndexMap<String, Vec<Container>>,
+    options: &UpOptions,
+) -> OpsResult<Vec<String>> {
+    let dependents: Vec<&Container> = project
+        .typed
+        .services
+        .values()
+        .filter(|s| s.depends_on.get(service).is_some_and(|d| d.restart))
+        .flat_map(|s| observed.get(&s.name).into_iter().flatten())
+        .filter(|c| c.is_running())
+        .collect();
+    futures_util::future::try_join_all(dependents.iter().map(|c| runner.stop(c, options.timeout)))
+        .await?;
+    Ok(dependents.iter().map(|c| c.id.clone()).collect())
 }
 
 /// Engine names of the named (non-anonymous) volumes a service mounts.
