@@ -744,3 +744,106 @@ fn recreating_a_dependency_restarts_dependents_declared_with_restart() {
         ]
     );
 }
+
+/// `--attach`, `--no-attach`, `--no-log-prefix` and `--timestamps` shape attached output as
+/// the reference does.
+#[test]
+fn attach_flags_select_and_shape_output() {
+    let compose = format!(
+        "services:\n  a:\n    image: {BASE_IMAGE}\n    command: echo from-a\n  b:\n    image: {BASE_IMAGE}\n    command: echo from-b\n"
+    );
+    let p = TestProject::new("attachflags", &compose);
+    let run = |args: &[&str], reference: bool| {
+        let out = if reference {
+            p.reference(args)
+        } else {
+            p.berth(args)
+        };
+        let _ = p.berth(&["down"]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.replace("\r\x1b[K", ""))
+            .collect();
+        lines.sort();
+        lines
+    };
+    for args in [
+        &["up", "--attach", "a"][..],
+        &["up", "--no-attach", "b"][..],
+        &["up", "--no-log-prefix"][..],
+    ] {
+        assert_eq!(run(args, false), run(args, true), "{args:?}");
+    }
+    let stamped = run(&["up", "--timestamps", "--attach", "a"], false);
+    let line = stamped.iter().find(|l| l.contains("from-a")).unwrap();
+    assert!(
+        line.starts_with("a-1  | 20") && line.ends_with("Z from-a"),
+        "{line}"
+    );
+    let out = p.berth(&["up", "--attach", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("cannot attach to services not included in up: nope"));
+}
+
+#[test]
+fn down_rmi_removes_the_project_images() {
+    let p = TestProject::new("rmi", "services: {}\n");
+    let local = format!("{}-built", p.name);
+    let named = format!("berthtest-rmi-named-{}:v1", std::process::id());
+    docker_ok(&["tag", BASE_IMAGE, &local]);
+    docker_ok(&["tag", BASE_IMAGE, &named]);
+    struct Untag(Vec<String>);
+    impl Drop for Untag {
+        fn drop(&mut self) {
+            for image in &self.0 {
+                let _ = docker(&["rmi", image]);
+            }
+        }
+    }
+    let _untag = Untag(vec![local.clone(), named.clone()]);
+    p.write(&format!(
+        "services:\n  built:\n    build: .\n    command: sleep 3600\n    init: true\n  named:\n    image: {named}\n    command: sleep 3600\n    init: true\n"
+    ));
+    std::fs::write(
+        p.dir.path().join("Dockerfile"),
+        format!("FROM {BASE_IMAGE}\n"),
+    )
+    .unwrap();
+    p.berth_ok(&["up", "-d"]);
+    let progress = p.berth_ok(&["down", "--rmi", "local"]);
+    assert!(
+        progress.contains(&format!("Image {local}:latest  Removed")),
+        "{progress}"
+    );
+    assert!(!docker(&["image", "inspect", &local]).status.success());
+    assert!(
+        docker(&["image", "inspect", &named]).status.success(),
+        "local keeps named images"
+    );
+    docker_ok(&["tag", BASE_IMAGE, &local]);
+    p.berth_ok(&["up", "-d"]);
+    p.berth_ok(&["down", "--rmi", "all"]);
+    assert!(!docker(&["image", "inspect", &named]).status.success());
+    assert!(
+        docker(&["image", "inspect", BASE_IMAGE]).status.success(),
+        "only tags go"
+    );
+}
+
+#[test]
+fn unreachable_tcp_engine_is_a_clear_error() {
+    let p = TestProject::new("tcphost", &pair("a"));
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .args(["up", "-d"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?"
+    );
+}

@@ -45,11 +45,12 @@ impl EngineError {
                 status: status_code,
                 message,
             },
-            B::SocketNotFoundError(_) | B::HyperResponseError { .. } | B::IOError { .. } => {
-                EngineError::Unreachable {
-                    host: host.to_string(),
-                }
-            }
+            B::SocketNotFoundError(_)
+            | B::HyperResponseError { .. }
+            | B::HyperLegacyError { .. }
+            | B::IOError { .. } => EngineError::Unreachable {
+                host: host.to_string(),
+            },
             other => EngineError::Other(other.to_string()),
         }
     }

@@ -257,6 +257,22 @@ fn up_options(
     })
 }
 
+/// Flags berth accepts but cannot act on yet: said out loud, never ignored in silence.
+fn warn_unsupported(settings: &Settings, c: &CreateFlags) {
+    if on(c.build) {
+        output::warn(
+            settings,
+            "berth cannot build images yet: --build is ignored, local images are used",
+        );
+    }
+    if matches!(c.pull.as_deref(), Some("always")) {
+        output::warn(
+            settings,
+            "berth cannot pull images yet: --pull always is ignored, local images are used",
+        );
+    }
+}
+
 pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
     if let Err(message) = check_recreate_flags(&args.create, false) {
         output::error(&message);
@@ -266,6 +282,7 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
         output::error("--build and --no-build are incompatible");
         return 1;
     }
+    warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
         apply_create_flags(&mut project, &args.create)?;
@@ -283,6 +300,17 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
             return 1;
         }
     };
+    if on(args.watch) {
+        output::error("berth cannot watch files yet (`up --watch`): run `docker compose watch`");
+        return 1;
+    }
+    if on(args.menu) {
+        output::warn(
+            settings,
+            "berth has no interactive menu yet: --menu is ignored",
+        );
+    }
+    warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
         if on(args.no_deps) {
