@@ -6,6 +6,7 @@
 
 mod calls;
 mod credentials;
+mod negotiate;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -66,6 +67,14 @@ impl EngineError {
     }
 }
 
+/// A bollard client for `host` speaking `version`.
+fn rebuild(host: &str, version: &bollard::ClientVersion) -> Result<Docker, bollard::errors::Error> {
+    match host.strip_prefix("unix://") {
+        Some(path) => Docker::connect_with_unix(path, TIMEOUT_SECS, version),
+        None => Docker::connect_with_http(host, TIMEOUT_SECS, version),
+    }
+}
+
 /// A connection to one engine.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -81,20 +90,34 @@ impl Engine {
             .filter(|h| !h.is_empty())
             .cloned()
             .unwrap_or_else(|| DEFAULT_SOCKET.to_string());
-        let connected = if let Some(path) = host.strip_prefix("unix://") {
-            Docker::connect_with_unix(path, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
-        } else if host.starts_with("tcp://") || host.starts_with("http://") {
-            Docker::connect_with_http(&host, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
-        } else {
+        if !(host.starts_with("unix://")
+            || host.starts_with("tcp://")
+            || host.starts_with("http://"))
+        {
             return Err(EngineError::Other(format!(
                 "unable to parse docker host `{host}`"
             )));
-        };
+        }
+        let connected = rebuild(&host, bollard::API_DEFAULT_VERSION);
         let docker = connected.map_err(|e| EngineError::from_bollard(&host, e))?;
-        let docker = docker
-            .negotiate_version()
-            .await
-            .map_err(|e| EngineError::from_bollard(&host, e))?;
+        // The version bollard sends is the lower of its own and the engine's, as the docker
+        // CLI's negotiation gives.
+        let docker = match negotiate::ping_api_version(&host).await {
+            Ok(Some(engine)) => {
+                let ours = bollard::API_DEFAULT_VERSION;
+                let version = engine.min((ours.major_version, ours.minor_version));
+                let version = bollard::ClientVersion {
+                    major_version: version.0,
+                    minor_version: version.1,
+                };
+                rebuild(&host, &version).map_err(|e| EngineError::from_bollard(&host, e))?
+            }
+            Ok(None) => docker
+                .negotiate_version()
+                .await
+                .map_err(|e| EngineError::from_bollard(&host, e))?,
+            Err(_) => return Err(EngineError::Unreachable { host }),
+        };
         Ok(Engine { docker, host })
     }
 
