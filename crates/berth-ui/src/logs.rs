@@ -137,6 +137,10 @@ impl LogConsumer for LogPrinter {
         );
     }
 
+    fn notice(&self, message: &str) {
+        write(LogStream::Stdout, &format!("{message}\n"));
+    }
+
     fn aborting(&self) {
         let text = if self.ansi {
             "\x1b[31m\x1b[1mAborting on container exit...\x1b[0m\n"
