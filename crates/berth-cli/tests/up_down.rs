@@ -847,3 +847,38 @@ fn unreachable_tcp_engine_is_a_clear_error() {
         "Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?"
     );
 }
+
+/// The docker config file's proxies go under every container's environment, as the
+/// reference puts them.
+#[test]
+fn proxies_from_the_docker_config_file_reach_the_containers() {
+    let compose = format!("services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    environment: {{A: b}}\n");
+    let p = TestProject::new("proxies", &compose);
+    let config = p.dir.path().join("docker-config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.json"),
+        r#"{"proxies":{"default":{"httpProxy":"http://proxy:3128","noProxy":"localhost"}}}"#,
+    )
+    .unwrap();
+    let env_of = |program: std::path::PathBuf| {
+        let out = std::process::Command::new(program)
+            .current_dir(p.dir.path())
+            .env("DOCKER_CONFIG", &config)
+            .args(["-p", &p.name, "create"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let env = p.inspect(&format!("{}-s-1", p.name), "{{json .Config.Env}}");
+        p.berth_ok(&["down"]);
+        env
+    };
+    let ours = env_of(common::engine::berth());
+    let theirs = env_of(common::engine::reference());
+    assert_eq!(ours, theirs);
+    assert!(ours.contains("http_proxy=http://proxy:3128"), "{ours}");
+}

@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output};
-pub use credentials::registry_credentials;
+pub use credentials::{proxy_env, registry_credentials};
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -119,6 +119,11 @@ impl Engine {
             Err(_) => return Err(EngineError::Unreachable { host }),
         };
         Ok(Engine { docker, host })
+    }
+
+    /// The address of the engine (`unix://…`, `tcp://…`).
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The negotiated API version as (major, minor), to gate features newer engines have.

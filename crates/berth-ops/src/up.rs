@@ -48,6 +48,9 @@ pub struct UpOptions {
     pub dry_run: bool,
     /// `-y`: recreate diverged volumes without asking.
     pub assume_yes: bool,
+    /// Proxy variables from the docker CLI's config file, put under every container's
+    /// environment.
+    pub proxy_env: IndexMap<String, String>,
 }
 
 impl Default for UpOptions {
@@ -66,6 +69,7 @@ impl Default for UpOptions {
             parallel: None,
             dry_run: false,
             assume_yes: false,
+            proxy_env: IndexMap::new(),
         }
     }
 }
@@ -642,7 +646,6 @@ async fn apply_actions(
     let service_containers: IndexMap<String, String> =
         first.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let api_version = runner.engine.api_version();
-    let no_proxy = IndexMap::new();
     let spec_for = |number: u32,
                     name: String,
                     replace: Option<String>,
@@ -659,7 +662,7 @@ async fn apply_actions(
             service_container_names: container_names,
             inherited_volumes: &inherited,
             api_version,
-            proxy_env: &no_proxy,
+            proxy_env: &options.proxy_env,
             api_socket_config: None,
         };
         let (spec, warnings) =

@@ -34,6 +34,20 @@ pub fn block_on<F: std::future::Future<Output = CmdResult>>(future: F) -> u8 {
     }
 }
 
+/// The engine address: `-H`, else `DOCKER_HOST`, else the local socket.
+pub fn docker_host(global: &GlobalFlags, settings: &Settings) -> String {
+    global
+        .host
+        .clone()
+        .or_else(|| {
+            settings
+                .var("DOCKER_HOST")
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| berth_engine::DEFAULT_SOCKET.to_string())
+}
+
 /// Connects to the engine named by the environment (or `-H`).
 pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, Exit> {
     let mut env = settings.env.clone();
