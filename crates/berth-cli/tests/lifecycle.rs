@@ -81,6 +81,9 @@ struct Run {
 /// A project on the engine, run by one binary from its own directory; removed on drop.
 struct Project {
     name: String,
+    /// The other binary's project of the same test (normalised to `P` too, for runs of one
+    /// binary on the other's project).
+    sibling: String,
     dir: tempfile::TempDir,
     bin: PathBuf,
 }
@@ -89,9 +92,16 @@ impl Project {
     fn new(test: &str, bin: PathBuf, tag: &str) -> Project {
         ensure_image();
         let name = format!("berthtest-{test}-{tag}-{}", std::process::id());
+        let other = if tag == "b" { "r" } else { "b" };
+        let sibling = format!("berthtest-{test}-{other}-{}", std::process::id());
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("write compose.yaml");
-        Project { name, dir, bin }
+        Project {
+            name,
+            sibling,
+            dir,
+            bin,
+        }
     }
 
     /// Runs `args` with `-p NAME --progress plain` in the project directory.
@@ -115,7 +125,9 @@ impl Project {
             .output()
             .expect("run compose binary");
         let clean = |b: &[u8]| {
-            let text = String::from_utf8_lossy(b).replace(&self.name, "P");
+            let text = String::from_utf8_lossy(b)
+                .replace(&self.name, "P")
+                .replace(&self.sibling, "P");
             // Engine errors name container IDs.
             text.split('\n')
                 .map(|l| match l.find("Container ") {
@@ -139,7 +151,12 @@ impl Project {
     /// Runs and asserts success.
     fn ok(&self, args: &[&str]) -> Run {
         let run = self.run(args);
-        assert_eq!(run.code, 0, "{args:?} failed: {run:?} ({})", self.bin.display());
+        assert_eq!(
+            run.code,
+            0,
+            "{args:?} failed: {run:?} ({})",
+            self.bin.display()
+        );
         run
     }
 
@@ -267,7 +284,10 @@ fn per_object(text: &str) -> std::collections::BTreeMap<String, Vec<String>> {
 /// Same exit status, same stdout, same progress (order-insensitive across containers,
 /// order-sensitive within each).
 fn assert_same(args: &[&str], ours: &Run, theirs: &Run) {
-    assert_eq!(ours.code, theirs.code, "exit status of {args:?}\nours: {ours:?}\ntheirs: {theirs:?}");
+    assert_eq!(
+        ours.code, theirs.code,
+        "exit status of {args:?}\nours: {ours:?}\ntheirs: {theirs:?}"
+    );
     assert_eq!(ours.stdout, theirs.stdout, "stdout of {args:?}");
     assert_eq!(
         sorted_lines(&ours.stderr),
@@ -276,7 +296,11 @@ fn assert_same(args: &[&str], ours: &Run, theirs: &Run) {
         ours.stderr,
         theirs.stderr
     );
-    assert_eq!(per_object(&ours.stderr), per_object(&theirs.stderr), "sequences of {args:?}");
+    assert_eq!(
+        per_object(&ours.stderr),
+        per_object(&theirs.stderr),
+        "sequences of {args:?}"
+    );
 }
 
 /// Index of the first line containing `needle` (the progress output's order).
@@ -295,14 +319,22 @@ fn stop_then_start_round_trip() {
         assert_eq!(p.berth.state(s, 1).as_deref(), Some("exited"), "{s}");
     }
     // Reverse dependency order: web before app before db.
-    assert!(position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping"));
-    assert!(position(&stop.stderr, "P-app-1  Stopped") < position(&stop.stderr, "P-db-1  Stopping"));
+    assert!(
+        position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping")
+    );
+    assert!(
+        position(&stop.stderr, "P-app-1  Stopped") < position(&stop.stderr, "P-db-1  Stopping")
+    );
     let start = p.same(&["start"]);
     for s in ["db", "app", "web"] {
         assert_eq!(p.berth.state(s, 1).as_deref(), Some("running"), "{s}");
     }
-    assert!(position(&start.stderr, "P-db-1  Started") < position(&start.stderr, "P-app-1  Starting"));
-    assert!(position(&start.stderr, "P-app-1  Started") < position(&start.stderr, "P-web-1  Starting"));
+    assert!(
+        position(&start.stderr, "P-db-1  Started") < position(&start.stderr, "P-app-1  Starting")
+    );
+    assert!(
+        position(&start.stderr, "P-app-1  Started") < position(&start.stderr, "P-web-1  Starting")
+    );
     // Only what is stopped starts; a service's dependencies come with it.
     p.same(&["stop", "db"]);
     assert_eq!(p.berth.state("app", 1).as_deref(), Some("running"));
@@ -316,12 +348,21 @@ fn stop_then_start_round_trip() {
 fn restart_takes_dependents_with_restart_true() {
     let p = Pair::new("restart");
     p.up();
-    let before: Vec<String> = ["db", "app", "web"].iter().map(|s| p.berth.started_at(s)).collect();
+    let before: Vec<String> = ["db", "app", "web"]
+        .iter()
+        .map(|s| p.berth.started_at(s))
+        .collect();
     let run = p.same(&["restart", "db"]);
-    assert!(position(&run.stderr, "P-db-1  Started") < position(&run.stderr, "P-app-1  Restarting"));
+    assert!(
+        position(&run.stderr, "P-db-1  Started") < position(&run.stderr, "P-app-1  Restarting")
+    );
     assert_ne!(p.berth.started_at("db"), before[0]);
     assert_ne!(p.berth.started_at("app"), before[1]);
-    assert_eq!(p.berth.started_at("web"), before[2], "web depends on app without restart: true");
+    assert_eq!(
+        p.berth.started_at("web"),
+        before[2],
+        "web depends on app without restart: true"
+    );
 
     let before = p.berth.started_at("app");
     let run = p.same(&["restart", "--no-deps", "db"]);
@@ -332,7 +373,11 @@ fn restart_takes_dependents_with_restart_true() {
     let ids = p.berth.snapshot();
     p.same(&["restart"]);
     let ids_after = p.berth.snapshot();
-    let id_of = |s: &str| s.lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    let id_of = |s: &str| {
+        s.lines()
+            .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(id_of(&ids), id_of(&ids_after));
 }
 
@@ -348,7 +393,13 @@ fn kill_with_signals() {
     for s in ["db", "app", "web"] {
         assert_eq!(p.berth.state(s, 1).as_deref(), Some("exited"), "{s}");
     }
-    let code = docker(&["inspect", "-f", "{{.State.ExitCode}}", &p.berth.container("db", 1)]).1;
+    let code = docker(&[
+        "inspect",
+        "-f",
+        "{{.State.ExitCode}}",
+        &p.berth.container("db", 1),
+    ])
+    .1;
     assert_eq!(code, "137");
     // Nothing running: compose says so (no line break) and succeeds.
     let none = p.same(&["kill"]);
@@ -364,7 +415,11 @@ fn pause_and_unpause() {
     assert_eq!(p.berth.state("db", 1).as_deref(), Some("running"));
     let again = p.same(&["pause", "app"]);
     assert_eq!(again.code, 1);
-    assert!(again.stderr.contains("is already paused"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("is already paused"),
+        "{}",
+        again.stderr
+    );
     p.same(&["unpause"]);
     for s in ["db", "app", "web"] {
         assert_eq!(p.berth.state(s, 1).as_deref(), Some("running"), "{s}");
@@ -405,7 +460,10 @@ fn rm_asks_forces_stops_and_removes_volumes() {
     p.same(&["rm", "-s", "-v", "-f", "db"]);
     assert_eq!(p.berth.state("db", 1), None);
     assert_eq!(p.berth.state("app", 1).as_deref(), Some("running"));
-    assert!(!docker(&["volume", "inspect", &volume]).0, "volume {volume} left behind");
+    assert!(
+        !docker(&["volume", "inspect", &volume]).0,
+        "volume {volume} left behind"
+    );
 }
 
 #[test]
@@ -426,7 +484,12 @@ fn scale_up_then_down() {
     assert_eq!(p.berth.state("web", 3), None);
     p.same(&["scale", "--no-deps", "app=2"]);
     assert_eq!(p.berth.state("app", 2).as_deref(), Some("running"));
-    for bad in [&["scale", "web"][..], &["scale", "web=x"], &["scale", "nope=2"], &["scale"]] {
+    for bad in [
+        &["scale", "web"][..],
+        &["scale", "web=x"],
+        &["scale", "nope=2"],
+        &["scale"],
+    ] {
         let run = p.same(bad);
         assert_eq!(run.code, 1, "{bad:?}");
     }
@@ -457,17 +520,34 @@ fn dry_run_changes_nothing() {
         let mut full = vec!["--dry-run"];
         full.extend_from_slice(args);
         let ours = p.berth.run(&full);
-        assert_eq!(p.berth.snapshot(), before, "berth {full:?} changed the engine");
-        let theirs = p.reference.run_in(p.berth.dir.path(), false, &[&["-p", &p.berth.name], &full[..]].concat());
+        assert_eq!(
+            p.berth.snapshot(),
+            before,
+            "berth {full:?} changed the engine"
+        );
+        let theirs = p.reference.run_in(
+            p.berth.dir.path(),
+            false,
+            &[&["-p", &p.berth.name], &full[..]].concat(),
+        );
         assert_same(&full, &ours, &theirs);
     }
     // From labels alone, start too.
     let empty = tempfile::tempdir().unwrap();
     let ours = p.berth.run_in(empty.path(), true, &["--dry-run", "start"]);
     assert_eq!(p.berth.snapshot(), before);
-    let theirs = p.reference.run_in(empty.path(), false, &["-p", &p.berth.name, "--dry-run", "start"]);
+    let theirs = p.reference.run_in(
+        empty.path(),
+        false,
+        &["-p", &p.berth.name, "--dry-run", "start"],
+    );
     assert_same(&["--dry-run", "start"], &ours, &theirs);
-    assert!(ours.stderr.contains("DRY-RUN MODE -  Container P-web-1  Started"), "{}", ours.stderr);
+    assert!(
+        ours.stderr
+            .contains("DRY-RUN MODE -  Container P-web-1  Started"),
+        "{}",
+        ours.stderr
+    );
 }
 
 #[test]
@@ -484,7 +564,9 @@ fn project_name_alone_works_from_labels() {
     };
     let stop = same(&["stop"]);
     // The order comes from the depends_on label.
-    assert!(position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping"));
+    assert!(
+        position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping")
+    );
     assert_eq!(p.berth.state("db", 1).as_deref(), Some("exited"));
     same(&["start"]);
     assert_eq!(p.berth.state("web", 1).as_deref(), Some("running"));
@@ -511,7 +593,10 @@ fn project_name_alone_works_from_labels() {
     let ours = gone.run_in(elsewhere_b.path(), true, &["start"]);
     let theirs = gone_ref.run_in(elsewhere_r.path(), true, &["start"]);
     assert_same(&["start"], &ours, &theirs);
-    assert_eq!(ours.stderr, "no container found for project \"P\": not found\n");
+    assert_eq!(
+        ours.stderr,
+        "no container found for project \"P\": not found\n"
+    );
 }
 
 #[test]
@@ -522,12 +607,17 @@ fn unknown_services_are_errors_with_a_file() {
     for verb in ["start", "stop", "restart", "kill", "pause", "unpause", "rm"] {
         let args = ["-f", "compose.yaml", verb, "nope"];
         let ours = p.berth.run_in(dir, true, &args);
-        let theirs = p.reference.run_in(dir, false, &[&["-p", &p.berth.name][..], &args].concat());
+        let theirs = p
+            .reference
+            .run_in(dir, false, &[&["-p", &p.berth.name][..], &args].concat());
         assert_same(&args, &ours, &theirs);
         assert_eq!(ours.code, 1, "{verb}");
         assert_eq!(ours.stderr, "no such service: nope\n", "{verb}");
     }
     let snapshot = p.berth.snapshot();
     assert_eq!(snapshot.lines().count(), 3);
-    assert!(snapshot.lines().all(|l| l.contains(" running ")), "{snapshot}");
+    assert!(
+        snapshot.lines().all(|l| l.contains(" running ")),
+        "{snapshot}"
+    );
 }

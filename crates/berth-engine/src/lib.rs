@@ -6,6 +6,7 @@
 
 mod calls;
 mod credentials;
+mod negotiate;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -13,8 +14,8 @@ use indexmap::IndexMap;
 /// The engine's data types (container, network, volume, image bodies and summaries): the
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter};
-pub use credentials::registry_credentials;
+pub use calls::{ContainerFilter, ObjectFilter, Output};
+pub use credentials::{proxy_env, registry_credentials};
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -45,11 +46,12 @@ impl EngineError {
                 status: status_code,
                 message,
             },
-            B::SocketNotFoundError(_) | B::HyperResponseError { .. } | B::IOError { .. } => {
-                EngineError::Unreachable {
-                    host: host.to_string(),
-                }
-            }
+            B::SocketNotFoundError(_)
+            | B::HyperResponseError { .. }
+            | B::HyperLegacyError { .. }
+            | B::IOError { .. } => EngineError::Unreachable {
+                host: host.to_string(),
+            },
             other => EngineError::Other(other.to_string()),
         }
     }
@@ -62,6 +64,14 @@ impl EngineError {
     /// Whether the engine answered 409 (conflict) or 304 (already in that state).
     pub fn is_conflict(&self) -> bool {
         matches!(self, EngineError::Daemon { status: 409, .. })
+    }
+}
+
+/// A bollard client for `host` speaking `version`.
+fn rebuild(host: &str, version: &bollard::ClientVersion) -> Result<Docker, bollard::errors::Error> {
+    match host.strip_prefix("unix://") {
+        Some(path) => Docker::connect_with_unix(path, TIMEOUT_SECS, version),
+        None => Docker::connect_with_http(host, TIMEOUT_SECS, version),
     }
 }
 
@@ -80,21 +90,40 @@ impl Engine {
             .filter(|h| !h.is_empty())
             .cloned()
             .unwrap_or_else(|| DEFAULT_SOCKET.to_string());
-        let connected = if let Some(path) = host.strip_prefix("unix://") {
-            Docker::connect_with_unix(path, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
-        } else if host.starts_with("tcp://") || host.starts_with("http://") {
-            Docker::connect_with_http(&host, TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
-        } else {
+        if !(host.starts_with("unix://")
+            || host.starts_with("tcp://")
+            || host.starts_with("http://"))
+        {
             return Err(EngineError::Other(format!(
                 "unable to parse docker host `{host}`"
             )));
-        };
+        }
+        let connected = rebuild(&host, bollard::API_DEFAULT_VERSION);
         let docker = connected.map_err(|e| EngineError::from_bollard(&host, e))?;
-        let docker = docker
-            .negotiate_version()
-            .await
-            .map_err(|e| EngineError::from_bollard(&host, e))?;
+        // The version bollard sends is the lower of its own and the engine's, as the docker
+        // CLI's negotiation gives.
+        let docker = match negotiate::ping_api_version(&host).await {
+            Ok(Some(engine)) => {
+                let ours = bollard::API_DEFAULT_VERSION;
+                let version = engine.min((ours.major_version, ours.minor_version));
+                let version = bollard::ClientVersion {
+                    major_version: version.0,
+                    minor_version: version.1,
+                };
+                rebuild(&host, &version).map_err(|e| EngineError::from_bollard(&host, e))?
+            }
+            Ok(None) => docker
+                .negotiate_version()
+                .await
+                .map_err(|e| EngineError::from_bollard(&host, e))?,
+            Err(_) => return Err(EngineError::Unreachable { host }),
+        };
         Ok(Engine { docker, host })
+    }
+
+    /// The address of the engine (`unix://…`, `tcp://…`).
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The negotiated API version as (major, minor), to gate features newer engines have.

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use berth_engine::Engine;
 use berth_plan::{Container, State};
-use indexmap::IndexMap;
 
-use crate::convert::{container_spec, InjectedFile, SpecInputs};
+use crate::convert::injected_files;
 use crate::error::{OpsError, OpsResult};
 use crate::events::Progress;
 use crate::observe;
@@ -83,8 +82,11 @@ pub async fn start(
             .iter()
             .filter(|c| c.service == service && c.state != State::Running)
         {
-            let files = match project {
-                Some(p) => injected_files(p, service, c),
+            // Secrets and configs given inline are copied in before each start.
+            let files = match project.and_then(|p| Some((p, p.typed.services.get(service)?))) {
+                Some((p, s)) => {
+                    injected_files(p, s, None).map_err(|e| OpsError::message(e.to_string()))?
+                }
                 None => Vec::new(),
             };
             runner.start(&c.id, &c.name, &files).await?;
@@ -92,29 +94,4 @@ pub async fn start(
         Ok(())
     })
     .await
-}
-
-/// The secrets and configs compose copies into a container before starting it.
-fn injected_files(
-    project: &ProjectSpec,
-    service: &str,
-    container: &Container,
-) -> Vec<InjectedFile> {
-    let Some(service) = project.typed.services.get(service) else {
-        return Vec::new();
-    };
-    let empty = IndexMap::new();
-    let inputs = SpecInputs {
-        project,
-        service,
-        number: container.number.unwrap_or(1),
-        name: container.name.clone(),
-        config_hash: "",
-        image_id: "",
-        replace: None,
-        service_containers: &empty,
-        inherited_volumes: &empty,
-        multi_network_create: false,
-    };
-    container_spec(&inputs).0.files
 }
