@@ -78,6 +78,15 @@ struct Run {
     stderr: String,
 }
 
+/// How a run names the project.
+enum Naming<'a> {
+    /// `-p NAME`: without `-f`, the commands work from container labels.
+    Flag(&'a str),
+    /// `COMPOSE_PROJECT_NAME`: the file is loaded.
+    Env(&'a str),
+    Nothing,
+}
+
 /// A project on the engine, run by one binary from its own directory; removed on drop.
 struct Project {
     name: String,
@@ -104,22 +113,43 @@ impl Project {
         }
     }
 
-    /// Runs `args` with `-p NAME --progress plain` in the project directory.
+    /// Runs `args` with `--progress plain` in the project directory, named by
+    /// `COMPOSE_PROJECT_NAME`: the commands load the file (no `-p`, so no shortcut).
     fn run(&self, args: &[&str]) -> Run {
-        self.run_in(self.dir.path(), true, args)
+        self.command(self.dir.path(), Naming::Env(&self.name), args)
     }
 
-    /// Runs from `dir` (with or without the `-p` name), stdin empty.
+    /// Runs from `dir` (with `-p NAME` when `with_name`), stdin empty.
     fn run_in(&self, dir: &Path, with_name: bool, args: &[&str]) -> Run {
+        let naming = if with_name {
+            Naming::Flag(&self.name)
+        } else {
+            Naming::Nothing
+        };
+        self.command(dir, naming, args)
+    }
+
+    /// Runs this binary on `other`'s project, from `other`'s directory (file loaded).
+    fn run_on(&self, other: &Project, args: &[&str]) -> Run {
+        self.command(other.dir.path(), Naming::Env(&other.name), args)
+    }
+
+    fn command(&self, dir: &Path, naming: Naming, args: &[&str]) -> Run {
         let mut cmd = Command::new(&self.bin);
-        if with_name {
-            cmd.args(["-p", &self.name]);
+        cmd.env_remove("COMPOSE_PROJECT_NAME");
+        match naming {
+            Naming::Flag(name) => {
+                cmd.args(["-p", name]);
+            }
+            Naming::Env(name) => {
+                cmd.env("COMPOSE_PROJECT_NAME", name);
+            }
+            Naming::Nothing => {}
         }
         let out = cmd
             .args(["--progress", "plain"])
             .args(args)
             .current_dir(dir)
-            .env_remove("COMPOSE_PROJECT_NAME")
             .env_remove("COMPOSE_FILE")
             .stdin(Stdio::null())
             .output()
@@ -501,6 +531,7 @@ fn dry_run_changes_nothing() {
     p.up();
     p.berth.ok(&["stop", "web"]);
     let before = p.berth.snapshot();
+    let elsewhere = tempfile::tempdir().unwrap();
     // Both binaries on berth's project: it must stay as it is, and they must agree.
     // (`start` is left out: compose 2.40.3's dry-run start loses the container list when a
     // file is loaded and fails with `service "db" has no container to start`.)
@@ -525,15 +556,24 @@ fn dry_run_changes_nothing() {
             before,
             "berth {full:?} changed the engine"
         );
+        let theirs = p.reference.run_on(&p.berth, &full);
+        assert_same(&full, &ours, &theirs);
+        // The same from labels alone.
+        let ours = p.berth.run_in(elsewhere.path(), true, &full);
+        assert_eq!(
+            p.berth.snapshot(),
+            before,
+            "berth -p {full:?} changed the engine"
+        );
         let theirs = p.reference.run_in(
-            p.berth.dir.path(),
+            elsewhere.path(),
             false,
             &[&["-p", &p.berth.name], &full[..]].concat(),
         );
         assert_same(&full, &ours, &theirs);
     }
     // From labels alone, start too.
-    let empty = tempfile::tempdir().unwrap();
+    let empty = elsewhere;
     let ours = p.berth.run_in(empty.path(), true, &["--dry-run", "start"]);
     assert_eq!(p.berth.snapshot(), before);
     let theirs = p.reference.run_in(
