@@ -865,3 +865,28 @@ fn proxies_from_the_docker_config_file_reach_the_containers() {
         "{ours:?}"
     );
 }
+
+/// `down -p name` elsewhere than the project folder finds everything by its labels.
+#[test]
+fn down_by_name_alone() {
+    let p = TestProject::new("byname", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(elsewhere.path())
+        .args(["-p", &p.name, "down"])
+        .output()
+        .unwrap();
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{progress}");
+    assert!(ids(&p).is_empty(), "{progress}");
+    // web depends on db (from the depends_on label): it goes down first.
+    let web = progress
+        .find(&format!("Container {}-web-1  Removed", p.name))
+        .unwrap();
+    let db = progress
+        .find(&format!("Container {}-db-1  Stopping", p.name))
+        .unwrap();
+    assert!(web < db, "{progress}");
+    assert!(progress.contains(&format!("Network {}_default  Removed", p.name)));
+}
