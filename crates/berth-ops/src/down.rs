@@ -348,14 +348,18 @@ async fn remove_network(runner: &Runner<'_>, id: &str, name: &str) -> OpsResult<
     }
 }
 
-async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
-    let event = format!("Volume {name}");
+/// Removes a volume or an image with compose's events: in use is a warning, already
+/// gone is done.
+async fn remove_resource<F>(runner: &Runner<'_>, event: String, remove: F) -> OpsResult<()>
+where
+    F: std::future::Future<Output = Result<(), berth_engine::EngineError>>,
+{
     runner.progress.event(status::removing(&event));
     if runner.dry_run {
         runner.progress.event(status::removed(&event));
         return Ok(());
     }
-    match runner.engine.remove_volume(name).await {
+    match remove.await {
         Ok(()) => runner.progress.event(status::removed(&event)),
         Err(e) if e.is_conflict() => runner.progress.event(Event::new(
             &event,
@@ -372,26 +376,12 @@ async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
     Ok(())
 }
 
+async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
+    let remove = runner.engine.remove_volume(name);
+    remove_resource(runner, format!("Volume {name}"), remove).await
+}
+
 async fn remove_image(runner: &Runner<'_>, image: &str) -> OpsResult<()> {
-    let event = format!("Image {image}");
-    runner.progress.event(status::removing(&event));
-    if runner.dry_run {
-        runner.progress.event(status::removed(&event));
-        return Ok(());
-    }
-    match runner.engine.remove_image(image).await {
-        Ok(()) => runner.progress.event(status::removed(&event)),
-        Err(e) if e.is_conflict() => runner.progress.event(Event::new(
-            &event,
-            Status::Warning,
-            "Resource is still in use",
-        )),
-        Err(e) if e.is_not_found() => runner.progress.event(Event::new(
-            &event,
-            Status::Done,
-            "Warning: No resource found to remove",
-        )),
-        Err(e) => return Err(e.into()),
-    }
-    Ok(())
+    let remove = runner.engine.remove_image(image);
+    remove_resource(runner, format!("Image {image}"), remove).await
 }
