@@ -122,30 +122,30 @@ pub enum Command {
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
-    /// List running compose projects
-    Ls(commands::ls::LsArgs),
-    /// List containers
-    Ps(commands::ps::PsArgs),
-    /// Display the running processes
-    Top(commands::top::TopArgs),
-    /// Create and start containers
-    Up(commands::up::UpArgs),
-    /// Start services
-    Start(commands::start::StartArgs),
-    /// Stop services
-    Stop(commands::stop::StopArgs),
-    /// Restart service containers
-    Restart(commands::restart::RestartArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
+    /// List running compose projects
+    Ls(commands::ls::LsArgs),
     /// Pause services
     Pause(commands::pause::PauseArgs),
-    /// Unpause services
-    Unpause(commands::pause::PauseArgs),
+    /// List containers
+    Ps(commands::ps::PsArgs),
+    /// Restart service containers
+    Restart(commands::restart::RestartArgs),
     /// Removes stopped service containers
     Rm(commands::rm::RmArgs),
     /// Scale services
     Scale(commands::scale::ScaleArgs),
+    /// Start services
+    Start(commands::start::StartArgs),
+    /// Stop services
+    Stop(commands::stop::StopArgs),
+    /// Display the running processes
+    Top(commands::top::TopArgs),
+    /// Unpause services
+    Unpause(commands::pause::PauseArgs),
+    /// Create and start containers
+    Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
 }
