@@ -442,12 +442,7 @@ fn create_prerequisites(service: &Service) -> Vec<String> {
 
 /// The dependency graph of the enabled services (`depends_on`).
 pub fn dependency_graph(project: &ProjectSpec) -> Graph {
-    Graph::new(project.typed.services.values().map(|s| {
-        (
-            s.name.clone(),
-            s.dependencies().map(str::to_string).collect::<Vec<_>>(),
-        )
-    }))
+    crate::scope::Scope::from_project(project).graph()
 }
 
 /// The service's model with `service:x` references replaced by container IDs, as compose
