@@ -428,6 +428,7 @@ fn attached_up_prints_and_exits_as_the_reference() {
   longername:
     image: {BASE_IMAGE}
     command: sh -c 'echo hi; sleep 2; echo bye'
+    stop_signal: SIGKILL
 "
     );
     let p = TestProject::new("attached", &compose);
