@@ -21,6 +21,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::engine::{docker, reference, require_engine as ensure_image, run};
+
 use berth_ops::convert::{container_spec, ContainerSpec, SpecInputs};
 use berth_ops::ProjectSpec;
 use indexmap::IndexMap;
@@ -33,40 +37,8 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn reference() -> PathBuf {
-    let path = std::env::var_os("BERTH_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(
-                "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/compose/docker-compose",
-            )
-        });
-    assert!(
-        path.is_file(),
-        "the reference docker compose is required: {}",
-        path.display()
-    );
-    path
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn docker(args: &[&str]) -> Output {
-    run(Command::new("docker").args(args))
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn ensure_image() {
-    let status = Command::new(repo_root().join("scripts/busybox-image.sh"))
-        .status()
-        .expect("scripts/busybox-image.sh");
-    assert!(status.success(), "building {IMAGE} failed");
 }
 
 /// A call to the engine's HTTP API; the decoded answer.

@@ -6,53 +6,26 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BASE_IMAGE: &str = "berth-example/busybox:local";
+mod common;
 
-fn reference() -> PathBuf {
-    let path = std::env::var_os("BERTH_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(
-                "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/compose/docker-compose",
-            )
-        });
-    assert!(
-        path.is_file(),
-        "the reference docker compose is required: {} (scripts/test.sh installs it)",
-        path.display()
-    );
-    path
-}
-
-fn run(cmd: &mut Command) -> std::process::Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn docker(args: &[&str]) -> std::process::Output {
-    run(Command::new("docker").args(args))
-}
+use common::engine::{docker, reference, require_engine, run, BASE_IMAGE};
 
 /// What the test created, removed again however it ends.
 struct Cleanup {
     registry: Child,
     pushed: String,
-    /// The base image, when this test built it.
-    built_base: bool,
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
         let _ = self.registry.kill();
         let _ = self.registry.wait();
+        // The base image is shared with the other engine tests: only the pushed tag goes.
         let _ = docker(&["rmi", &self.pushed]);
-        if self.built_base {
-            let _ = docker(&["rmi", BASE_IMAGE]);
-        }
     }
 }
 
@@ -95,29 +68,12 @@ fn start_registry(dir: &Path) -> (Child, u16) {
 
 #[test]
 fn pinned_images_match_the_reference() {
-    assert!(
-        docker(&["info"]).status.success(),
-        "no Docker engine answers (scripts/test.sh starts one)"
-    );
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let built_base = !docker(&["image", "inspect", BASE_IMAGE]).status.success();
-    let built = run(Command::new("bash")
-        .arg(repo.join("scripts/busybox-image.sh"))
-        .arg(BASE_IMAGE));
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    require_engine();
 
     let dir = tempfile::tempdir().unwrap();
     let (registry, port) = start_registry(dir.path());
     let pushed = format!("127.0.0.1:{port}/berth-test/busybox:local");
-    let cleanup = Cleanup {
-        registry,
-        pushed,
-        built_base,
-    };
+    let cleanup = Cleanup { registry, pushed };
     assert!(docker(&["tag", BASE_IMAGE, &cleanup.pushed])
         .status
         .success());

@@ -10,9 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const IMAGE: &str = "berth-example/busybox:local";
-const DEFAULT_REFERENCE: &str =
-    "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/compose/docker-compose";
+mod common;
+
+use common::engine::{berth, reference, require_engine as ensure_image};
 
 /// db ← app (restart: true) ← web. Stopping with SIGKILL keeps the tests fast (busybox
 /// `sleep` as PID 1 ignores SIGTERM); db has an anonymous volume for `rm -v`.
@@ -36,28 +36,6 @@ const COMPOSE: &str = "services:
     stop_signal: SIGKILL
     depends_on: [app]
 ";
-
-fn reference() -> PathBuf {
-    #[allow(clippy::disallowed_methods)]
-    let path = std::env::var("BERTH_REFERENCE").unwrap_or_else(|_| DEFAULT_REFERENCE.into());
-    PathBuf::from(path)
-}
-
-fn berth() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_berth"))
-}
-
-/// Builds the test image when the engine lacks it; panics when there is no engine.
-fn ensure_image() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/busybox-image.sh");
-    let status = Command::new("bash")
-        .arg(script)
-        .arg(IMAGE)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run busybox-image.sh");
-    assert!(status.success(), "the engine and {IMAGE} are needed");
-}
 
 fn docker(args: &[&str]) -> (bool, String) {
     let out = Command::new("docker")

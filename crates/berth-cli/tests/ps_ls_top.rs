@@ -14,38 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const IMAGE: &str = "berth-example/busybox:local";
+mod common;
 
-fn reference() -> PathBuf {
-    let path = std::env::var_os("BERTH_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(
-                "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/compose/docker-compose",
-            )
-        });
-    assert!(
-        path.is_file(),
-        "the reference docker compose is required: {} (scripts/test.sh installs it)",
-        path.display()
-    );
-    path
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn ensure_image() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/busybox-image.sh");
-    let out = run(Command::new("bash").arg(script).arg(IMAGE));
-    assert!(
-        out.status.success(),
-        "cannot build {IMAGE}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::engine::{reference, require_engine as ensure_image, run};
 
 /// A project the reference brought up; taken down again (`down -v`) however the test ends.
 struct Project {
