@@ -24,6 +24,15 @@ pub async fn containers(
     Ok(list.iter().map(container_from_summary).collect())
 }
 
+/// The project's service containers, stopped ones included, run containers left out.
+pub async fn service_containers(
+    engine: &Engine,
+    project: &str,
+) -> Result<Vec<Container>, EngineError> {
+    let all = containers(engine, project, true).await?;
+    Ok(all.into_iter().filter(|c| !c.oneoff).collect())
+}
+
 /// Converts one list entry.
 pub fn container_from_summary(s: &ContainerSummary) -> Container {
     let labels: IndexMap<String, String> =

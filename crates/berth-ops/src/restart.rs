@@ -39,11 +39,7 @@ pub async fn restart(
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let runner = Runner::new(engine, progress, options.dry_run, options.parallel);
-    let containers: Vec<Container> = observe::containers(engine, name, true)
-        .await?
-        .into_iter()
-        .filter(|c| !c.oneoff)
-        .collect();
+    let containers: Vec<Container> = observe::service_containers(engine, name).await?;
     let mut scope = match project {
         Some(p) => Scope::from_project(p),
         None => Scope::from_labels(&containers),

@@ -37,11 +37,7 @@ pub async fn start(
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let runner = Runner::new(engine, progress, options.dry_run, options.parallel);
-    let containers: Vec<Container> = observe::containers(engine, name, true)
-        .await?
-        .into_iter()
-        .filter(|c| !c.oneoff)
-        .collect();
+    let containers: Vec<Container> = observe::service_containers(engine, name).await?;
     let scope = match project {
         Some(p) => Scope::from_project(p),
         None => {
