@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # berth's main job on the built-in example: the image-gallery application (an access-log
-# API, an image-of-the-day API scaled to 3, and a web front end depending on both).
-# Its base image is built locally from Debian's busybox-static, so no registry is needed.
+# API, an image-of-the-day API scaled to 3, and a web front end depending on both, on one
+# network), brought up on the local engine. Its base image is built locally from Debian's
+# busybox-static, so no registry is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/engine.sh
+ensure_engine
 cargo build --release --locked -q
-berth=target/release/berth
-if docker info >/dev/null 2>&1; then
-  scripts/busybox-image.sh berth-example/busybox:local
-fi
-echo "== berth config: the application as compose sees it"
-"$berth" -f examples/image-gallery/compose.yaml config
+berth="$PWD/target/release/berth"
+scripts/busybox-image.sh berth-example/busybox:local
+cd examples/image-gallery
+
+echo "== berth up -d"
+"$berth" up -d
 echo
-echo "== services in start order"
-"$berth" -f examples/image-gallery/compose.yaml config --services
+echo "== berth ps"
+"$berth" ps
 echo
-echo "Running the application (berth up) arrives with the lifecycle issue; today the main job stops at config."
+echo "== the image-of-the-day API as the front end resolves it: one address per replica"
+docker exec image-gallery-image-gallery-1 nslookup iotd | grep -E '^(Name|Address)'
+echo
+echo "The application runs. Take it down with:"
+echo "  $berth -f $PWD/compose.yaml down"

@@ -24,13 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# A Docker engine: start one if none answers.
-if ! docker info >/dev/null 2>&1; then
-  if command -v dockerd >/dev/null 2>&1; then
-    (dockerd >/tmp/berth-dockerd.log 2>&1 &)
-    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  fi
-fi
+# A Docker engine: start one if none answers (the engine tests fail loudly without one).
+source scripts/engine.sh
+ensure_engine || true
+scripts/busybox-image.sh berth-example/busybox:local >/dev/null
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -q -- -D warnings

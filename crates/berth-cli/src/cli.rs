@@ -122,6 +122,12 @@ pub enum Command {
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// List running compose projects
+    Ls(commands::ls::LsArgs),
+    /// List containers
+    Ps(commands::ps::PsArgs),
+    /// Display the running processes
+    Top(commands::top::TopArgs),
     /// Create and start containers
     Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
@@ -151,6 +157,9 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
+        Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
+        Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
+        Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

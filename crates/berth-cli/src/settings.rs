@@ -11,6 +11,7 @@ pub struct Settings {
     pub env: IndexMap<String, String>,
     pub cwd: PathBuf,
     pub stderr_is_tty: bool,
+    pub stdout_is_tty: bool,
 }
 
 impl Settings {
@@ -23,6 +24,7 @@ impl Settings {
                 .collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             stderr_is_tty: std::io::stderr().is_terminal(),
+            stdout_is_tty: std::io::stdout().is_terminal(),
         }
     }
 

@@ -9,9 +9,17 @@ use bollard::models::{
     NetworkDisconnectRequest, NetworkInspect, Volume, VolumeCreateRequest,
 };
 use bollard::query_parameters as q;
+use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 
 use crate::{Engine, EngineError};
+
+/// A chunk of a container's output, by stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Stdout(Vec<u8>),
+    Stderr(Vec<u8>),
+}
 
 /// Which containers a list call returns.
 #[derive(Debug, Clone, Default)]
@@ -83,11 +91,40 @@ impl Engine {
         platform: Option<&str>,
         body: ContainerCreateBody,
     ) -> Result<String, EngineError> {
+        self.create_container_with_mac(name, platform, body, None)
+            .await
+    }
+
+    /// Creates a container with the container-wide `MacAddress` compose sends on API < 1.44
+    /// (bollard's body type no longer has the field: the serialised body gets it added).
+    pub async fn create_container_with_mac(
+        &self,
+        name: &str,
+        platform: Option<&str>,
+        body: ContainerCreateBody,
+        mac_address: Option<&str>,
+    ) -> Result<String, EngineError> {
         let options = q::CreateContainerOptions {
             name: Some(name.to_string()),
             platform: platform.unwrap_or_default().to_string(),
         };
-        self.docker
+        let docker = match mac_address.filter(|m| !m.is_empty()) {
+            None => self.docker.clone(),
+            Some(mac) => {
+                let mut json =
+                    serde_json::to_value(&body).map_err(|e| EngineError::Other(e.to_string()))?;
+                json["MacAddress"] = serde_json::Value::String(mac.to_string());
+                let bytes =
+                    serde_json::to_vec(&json).map_err(|e| EngineError::Other(e.to_string()))?;
+                self.docker.clone().with_request_modifier(move |mut req| {
+                    if req.uri().path().ends_with("/containers/create") {
+                        *req.body_mut() = bollard::body_full(bytes.clone().into());
+                    }
+                    req
+                })
+            }
+        };
+        docker
             .create_container(Some(options), body)
             .await
             .map(|r| r.id)
@@ -197,6 +234,43 @@ impl Engine {
             Some(Err(e)) => Err(self.fail(e)),
             None => Err(EngineError::Other(format!("no wait response for {id}"))),
         }
+    }
+
+    /// Attaches to the container's output from now on (compose attaches before it starts a
+    /// container, so nothing is missed).
+    pub async fn attach_output(
+        &self,
+        id: &str,
+    ) -> Result<BoxStream<'static, Result<Output, EngineError>>, EngineError> {
+        let options = q::AttachContainerOptions {
+            stream: true,
+            stdout: true,
+            stderr: true,
+            ..Default::default()
+        };
+        let attached = self
+            .docker
+            .attach_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))?;
+        let host = self.host.clone();
+        Ok(attached
+            .output
+            .filter_map(move |item| {
+                let host = host.clone();
+                async move {
+                    use bollard::container::LogOutput as L;
+                    match item {
+                        Ok(L::StdOut { message }) | Ok(L::Console { message }) => {
+                            Some(Ok(Output::Stdout(message.to_vec())))
+                        }
+                        Ok(L::StdErr { message }) => Some(Ok(Output::Stderr(message.to_vec()))),
+                        Ok(L::StdIn { .. }) => None,
+                        Err(e) => Some(Err(EngineError::from_bollard(&host, e))),
+                    }
+                }
+            })
+            .boxed())
     }
 
     /// Copies a tar archive into the container, extracted at `path`.

@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 /// The engine's data types (container, network, volume, image bodies and summaries): the
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter};
+pub use calls::{ContainerFilter, ObjectFilter, Output};
 pub use credentials::registry_credentials;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
@@ -45,11 +45,12 @@ impl EngineError {
                 status: status_code,
                 message,
             },
-            B::SocketNotFoundError(_) | B::HyperResponseError { .. } | B::IOError { .. } => {
-                EngineError::Unreachable {
-                    host: host.to_string(),
-                }
-            }
+            B::SocketNotFoundError(_)
+            | B::HyperResponseError { .. }
+            | B::HyperLegacyError { .. }
+            | B::IOError { .. } => EngineError::Unreachable {
+                host: host.to_string(),
+            },
             other => EngineError::Other(other.to_string()),
         }
     }

@@ -29,6 +29,7 @@ mod tests {
             mode: 0o440,
             uid: 1000,
             gid: 1000,
+            copy_uid_gid: true,
         };
         let bytes = single_file(&file);
         let mut archive = tar::Archive::new(bytes.as_slice());

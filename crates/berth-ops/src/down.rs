@@ -301,9 +301,11 @@ async fn images_to_remove(
 
 /// `reference.FamiliarString(TagNameOnly(ref))`: `:latest` added when there is no tag.
 fn familiar_tagged(reference: &str) -> String {
-    match berth_model::image_ref::ImageRef::parse_docker_ref(reference) {
-        Ok(r) if r.tag.is_none() && r.digest.is_none() => format!("{reference}:latest"),
-        _ => reference.to_string(),
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    if last.contains(':') || last.contains('@') {
+        reference.to_string()
+    } else {
+        format!("{reference}:latest")
     }
 }
 

@@ -94,6 +94,17 @@ pub trait Progress: Send + Sync {
     }
 }
 
+/// Drops the events and passes warnings on: compose starts attached containers without a
+/// progress display.
+pub struct Silent<'a>(pub &'a dyn Progress);
+
+impl Progress for Silent<'_> {
+    fn event(&self, _event: Event) {}
+    fn warning(&self, message: &str) {
+        self.0.warning(message)
+    }
+}
+
 /// Collects events in memory (tests, and verbs that summarise at the end).
 #[derive(Debug, Default)]
 pub struct Recorder {

@@ -2,13 +2,17 @@
 //! reporting progress as [`events::Event`]s. Nothing here prints.
 
 mod archive;
+pub mod attach;
 pub mod convert;
 pub mod down;
 pub mod error;
 pub mod events;
+pub mod ls;
 pub mod observe;
 pub mod project;
+pub mod ps;
 pub mod runner;
+pub mod top;
 pub mod up;
 pub mod wait;
 pub mod walk;

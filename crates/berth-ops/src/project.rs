@@ -14,6 +14,9 @@ pub struct ProjectSpec {
     pub config_files: Vec<String>,
     /// `--env-file`s given explicitly (the `project.environment_file` label).
     pub env_files: Vec<String>,
+    /// The project's environment (process environment and `.env`): secrets and configs
+    /// given as `environment` and `DOCKER_DEFAULT_PLATFORM` read it.
+    pub environment: IndexMap<String, String>,
     /// The loader's typed value tree (the config hash is computed from it).
     pub model: Value,
     /// The same model, bound to Rust types.

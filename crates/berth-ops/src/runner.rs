@@ -70,7 +70,12 @@ impl<'a> Runner<'a> {
         }
         let cid = self
             .engine
-            .create_container(&spec.name, spec.platform.as_deref(), spec.body.clone())
+            .create_container_with_mac(
+                &spec.name,
+                spec.platform.as_deref(),
+                spec.body.clone(),
+                spec.mac_address.as_deref(),
+            )
             .await?;
         for (network, endpoint) in &spec.connect {
             self.engine

@@ -17,7 +17,7 @@ use berth_plan::{
 };
 use indexmap::IndexMap;
 
-use crate::convert::{container_spec, SpecInputs};
+use crate::convert::{container_spec, injected_files, SpecInputs};
 use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
 use crate::project::ProjectSpec;
@@ -71,7 +71,7 @@ impl Default for UpOptions {
 }
 
 /// What convergence leaves for the start phase: each service's containers, by number.
-type ServiceContainers = IndexMap<String, Vec<Container>>;
+pub type ServiceContainers = IndexMap<String, Vec<Container>>;
 
 /// Runs `up` (or `create` with `no_start`).
 pub async fn up(
@@ -81,6 +81,25 @@ pub async fn up(
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let runner = Runner::new(engine, progress, options.dry_run, options.parallel);
+    let containers = create(&runner, project, options).await?;
+    if options.no_start {
+        return Ok(());
+    }
+    start_services(&runner, project, &containers, options.wait_timeout).await?;
+    if options.wait {
+        wait::wait_for_project(&runner, project, &containers, options.wait_timeout).await?;
+    }
+    Ok(())
+}
+
+/// The create half of `up`: networks, volumes, orphans, then every service converged.
+/// Returns each service's containers for the start phase.
+pub async fn create(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    options: &UpOptions,
+) -> OpsResult<ServiceContainers> {
+    let engine = runner.engine;
     let image_refs = project
         .typed
         .services
@@ -93,27 +112,18 @@ pub async fn up(
         observe::images(engine, image_refs),
     )?;
     let image_ids = require_images(project, &images)?;
-    let network_ids = ensure_networks(&runner, project, &networks, &observed).await?;
-    ensure_volumes(&runner, project, &volumes, options).await?;
-    let observed = handle_orphans(&runner, project, observed, options).await?;
-
-    let containers = converge(
-        &runner,
+    let network_ids = ensure_networks(runner, project, &networks, &observed).await?;
+    ensure_volumes(runner, project, &volumes, options).await?;
+    let observed = handle_orphans(runner, project, observed, options).await?;
+    converge(
+        runner,
         project,
         options,
         &observed,
         &network_ids,
         &image_ids,
     )
-    .await?;
-    if options.no_start {
-        return Ok(());
-    }
-    start_services(&runner, project, &containers, options.wait_timeout).await?;
-    if options.wait {
-        wait::wait_for_project(&runner, project, &containers, options.wait_timeout).await?;
-    }
-    Ok(())
+    .await
 }
 
 /// Every service's image must be on the engine: berth cannot pull or build yet.
@@ -397,9 +407,15 @@ async fn handle_orphans(
 }
 
 /// The services a service's containers must exist before its own can be created: those it
-/// shares a namespace or volumes with, and those it links to.
+/// shares a namespace or volumes with, and those it links to. Dependencies declared with
+/// `restart: true` converge first too, since recreating them stops this service.
 fn create_prerequisites(service: &Service) -> Vec<String> {
-    let mut deps = Vec::new();
+    let mut deps: Vec<String> = service
+        .depends_on
+        .iter()
+        .filter(|(_, d)| d.restart)
+        .map(|(name, _)| name.clone())
+        .collect();
     for mode in [&service.network_mode, &service.ipc, &service.pid]
         .into_iter()
         .flatten()
@@ -493,11 +509,24 @@ async fn converge(
             .filter_map(|(s, list)| list.first().map(|c| (s.clone(), c.id.clone())))
             .collect()
     };
+    let container_names = || -> IndexMap<String, Vec<String>> {
+        state
+            .lock()
+            .expect("state lock")
+            .iter()
+            .map(|(s, list)| (s.clone(), list.iter().map(|c| c.name.clone()).collect()))
+            .collect()
+    };
+    // Containers stopped because a dependency declared with `restart: true` was recreated:
+    // they are started again by the start phase.
+    let stopped: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let named = |s: &str| options.services.is_empty() || options.services.iter().any(|n| n == s);
     walk(&graph, false, |name| {
         let by_service = &by_service;
         let state = &state;
+        let stopped = &stopped;
         let first_ids = &first_ids;
+        let container_names = &container_names;
         async move {
             let service = &project.typed.services[name];
             let first = first_ids();
@@ -528,9 +557,25 @@ async fn converge(
                     options.recreate_dependencies
                 },
             };
-            let existing = by_service.get(name).cloned().unwrap_or_default();
+            let mut existing = by_service.get(name).cloned().unwrap_or_default();
+            {
+                let stopped = stopped.lock().expect("stopped lock");
+                for c in existing.iter_mut().filter(|c| stopped.contains(&c.id)) {
+                    c.state = State::Exited;
+                }
+            }
             let actions = converge_service(&desired, &existing);
-            let result = apply_actions(runner, project, service, &desired, actions, &first, options).await?;
+            if actions
+                .iter()
+                .any(|a| matches!(a, ContainerAction::Recreate { .. }))
+            {
+                let ids = stop_restarting_dependents(runner, project, name, by_service, options).await?;
+                stopped.lock().expect("stopped lock").extend(ids);
+            }
+            let names = container_names();
+            let result =
+                apply_actions(runner, project, service, &desired, actions, &first, &names, options)
+                    .await?;
             state.lock().expect("state lock").insert(name.to_string(), result);
             Ok(())
         }
@@ -547,6 +592,28 @@ async fn converge(
     Ok(ordered)
 }
 
+/// Before a service is recreated, compose stops the running containers of the services that
+/// depend on it with `restart: true` (`stopDependentContainers`); returns their IDs.
+async fn stop_restarting_dependents(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    service: &str,
+    observed: &IndexMap<String, Vec<Container>>,
+    options: &UpOptions,
+) -> OpsResult<Vec<String>> {
+    let dependents: Vec<&Container> = project
+        .typed
+        .services
+        .values()
+        .filter(|s| s.depends_on.get(service).is_some_and(|d| d.restart))
+        .flat_map(|s| observed.get(&s.name).into_iter().flatten())
+        .filter(|c| c.is_running())
+        .collect();
+    futures_util::future::try_join_all(dependents.iter().map(|c| runner.stop(c, options.timeout)))
+        .await?;
+    Ok(dependents.iter().map(|c| c.id.clone()).collect())
+}
+
 /// Engine names of the named (non-anonymous) volumes a service mounts.
 fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
     use berth_model::compose::VolumeType;
@@ -561,6 +628,7 @@ fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
 }
 
 /// Executes one service's actions concurrently; returns its containers afterwards.
+#[allow(clippy::too_many_arguments)]
 async fn apply_actions(
     runner: &Runner<'_>,
     project: &ProjectSpec,
@@ -568,11 +636,13 @@ async fn apply_actions(
     desired: &DesiredService,
     actions: Vec<ContainerAction>,
     first: &HashMap<String, String>,
+    container_names: &IndexMap<String, Vec<String>>,
     options: &UpOptions,
 ) -> OpsResult<Vec<Container>> {
     let service_containers: IndexMap<String, String> =
         first.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let multi_network_create = runner.engine.api_at_least(1, 44);
+    let api_version = runner.engine.api_version();
+    let no_proxy = IndexMap::new();
     let spec_for = |number: u32,
                     name: String,
                     replace: Option<String>,
@@ -586,14 +656,18 @@ async fn apply_actions(
             image_id: &desired.image_id,
             replace,
             service_containers: &service_containers,
+            service_container_names: container_names,
             inherited_volumes: &inherited,
-            multi_network_create,
+            api_version,
+            proxy_env: &no_proxy,
+            api_socket_config: None,
         };
-        let (spec, warnings) = container_spec(&inputs);
+        let (spec, warnings) =
+            container_spec(&inputs).map_err(|e| OpsError::message(e.to_string()))?;
         for w in warnings {
             runner.progress.warning(&w);
         }
-        spec
+        Ok::<_, OpsError>(spec)
     };
     let tasks = actions.into_iter().map(|action| {
         let spec_for = &spec_for;
@@ -601,7 +675,7 @@ async fn apply_actions(
             match action {
                 ContainerAction::Create { number } => {
                     let name = project.container_name(service, number);
-                    let spec = spec_for(number, name.clone(), None, IndexMap::new());
+                    let spec = spec_for(number, name.clone(), None, IndexMap::new())?;
                     let id = runner.create(&spec, &name).await?;
                     Ok::<_, OpsError>(Some(fresh(id, name, service, number, desired)))
                 }
@@ -619,7 +693,7 @@ async fn apply_actions(
                         IndexMap::new()
                     };
                     let spec =
-                        spec_for(number, format!("{short}_{name}"), Some(replace), inherited);
+                        spec_for(number, format!("{short}_{name}"), Some(replace), inherited)?;
                     let id = runner
                         .recreate(&container, &spec, &name, options.timeout)
                         .await?;
@@ -708,8 +782,6 @@ pub(crate) async fn start_services(
     timeout: Option<Duration>,
 ) -> OpsResult<()> {
     let graph = dependency_graph(project);
-    let multi_network_create = runner.engine.api_at_least(1, 44);
-    let empty = &IndexMap::new();
     walk(&graph, false, |name| async move {
         let service = &project.typed.services[name];
         if service.scale() == 0 {
@@ -726,19 +798,8 @@ pub(crate) async fn start_services(
             .iter()
             .filter(|c| !c.is_running() && c.state != State::Paused)
         {
-            let inputs = SpecInputs {
-                project,
-                service,
-                number: container.number.unwrap_or(1),
-                name: container.name.clone(),
-                config_hash: "",
-                image_id: "",
-                replace: None,
-                service_containers: empty,
-                inherited_volumes: empty,
-                multi_network_create,
-            };
-            let files = container_spec(&inputs).0.files;
+            let files = injected_files(project, service, None)
+                .map_err(|e| OpsError::message(e.to_string()))?;
             runner.start(&container.id, &container.name, &files).await?;
         }
         Ok(())

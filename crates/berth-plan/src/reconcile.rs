@@ -321,3 +321,210 @@ pub fn by_service(containers: &[Container]) -> IndexMap<String, Vec<Container>> 
     }
     map
 }
+
+impl fmt::Display for ContainerAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContainerAction::Create { number } => write!(f, "create #{number}"),
+            ContainerAction::Recreate { container, reason } => {
+                write!(f, "recreate {} ({reason})", container.name)
+            }
+            ContainerAction::Keep { container } => {
+                write!(f, "keep {} ({})", container.name, container.state.as_str())
+            }
+            ContainerAction::Restart { container } => write!(f, "restart {}", container.name),
+            ContainerAction::Remove { container } => write!(f, "remove {}", container.name),
+        }
+    }
+}
+
+/// A service's actions as text, one per line: what `--dry-run` amounts to for it.
+pub fn describe(actions: &[ContainerAction]) -> String {
+    actions.iter().map(|a| format!("{a}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    fn container(number: u32, hash: &str, state: State) -> Container {
+        Container {
+            id: format!("id{number}"),
+            name: format!("p-web-{number}"),
+            service: "web".into(),
+            number: Some(number),
+            oneoff: false,
+            config_hash: hash.into(),
+            image_label: "sha256:img".into(),
+            state,
+            networks: [("p_default".to_string(), "net1".to_string())]
+                .into_iter()
+                .collect(),
+            volumes: vec!["p_data".into()],
+            created: i64::from(number),
+            labels: IndexMap::new(),
+        }
+    }
+
+    fn desired(scale: u32, policy: Recreate) -> DesiredService {
+        DesiredService {
+            name: "web".into(),
+            scale,
+            config_hash: "h1".into(),
+            image_id: "sha256:img".into(),
+            network_ids: vec!["net1".into()],
+            volumes: vec!["p_data".into()],
+            policy,
+        }
+    }
+
+    fn plan(scale: u32, policy: Recreate, observed: &[Container]) -> String {
+        describe(&converge_service(&desired(scale, policy), observed))
+    }
+
+    #[test]
+    fn nothing_observed_creates_every_replica() {
+        assert_eq!(plan(2, Recreate::Diverged, &[]), "create #1\ncreate #2\n");
+    }
+
+    #[test]
+    fn up_to_date_containers_are_kept_and_stopped_ones_started_later() {
+        let observed = [
+            container(1, "h1", State::Running),
+            container(2, "h1", State::Exited),
+            container(3, "h1", State::Paused),
+        ];
+        assert_eq!(
+            plan(3, Recreate::Diverged, &observed),
+            "keep p-web-1 (running)\nkeep p-web-2 (exited)\nrestart p-web-3\n"
+        );
+    }
+
+    #[test]
+    fn scaling_down_removes_obsolete_then_highest_numbers_and_numbers_are_not_reused() {
+        let observed = [
+            container(1, "h1", State::Running),
+            container(2, "old", State::Running),
+            container(4, "h1", State::Running),
+        ];
+        assert_eq!(
+            plan(1, Recreate::Diverged, &observed),
+            "keep p-web-1 (running)\nremove p-web-4\nremove p-web-2\n"
+        );
+        assert_eq!(
+            plan(4, Recreate::Diverged, &observed),
+            "keep p-web-1 (running)\nkeep p-web-4 (running)\nrecreate p-web-2 (configuration changed)\ncreate #5\n"
+        );
+    }
+
+    #[test]
+    fn divergence_reasons_follow_compose_order() {
+        let mut image = container(1, "h1", State::Running);
+        image.image_label = "sha256:other".into();
+        let mut network = container(2, "h1", State::Running);
+        network.networks.clear();
+        let mut stopped_off_network = container(3, "h1", State::Exited);
+        stopped_off_network.networks.clear();
+        let mut volume = container(4, "h1", State::Running);
+        volume.volumes.clear();
+        assert_eq!(
+            plan(4, Recreate::Diverged, &[image, network, stopped_off_network, volume]),
+            "keep p-web-3 (exited)\nrecreate p-web-1 (image changed)\nrecreate p-web-2 (network missing)\nrecreate p-web-4 (volume missing)\n"
+        );
+    }
+
+    #[test]
+    fn policies_force_and_never() {
+        let observed = [container(1, "old", State::Running)];
+        assert_eq!(
+            plan(1, Recreate::Never, &observed),
+            "keep p-web-1 (running)\n"
+        );
+        let fresh = [container(1, "h1", State::Running)];
+        assert_eq!(
+            plan(1, Recreate::Force, &fresh),
+            "recreate p-web-1 (forced)\n"
+        );
+    }
+
+    #[test]
+    fn networks_of_other_owners_are_refused_or_warned_about() {
+        let labelled = |pairs: &[(&str, &str)]| Network {
+            id: "n1".into(),
+            name: "p_default".into(),
+            labels: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let err = plan_network(
+            "p",
+            "default",
+            "p_default",
+            false,
+            "h",
+            Some(&labelled(&[])),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "network p_default was found but has incorrect label com.docker.compose.network set to \"\" (expected: \"default\")"
+        );
+        assert!(err.warning.unwrap().contains("was not created by compose"));
+        let ours = labelled(&[
+            ("com.docker.compose.project", "p"),
+            ("com.docker.compose.network", "default"),
+            ("com.docker.compose.config-hash", "old"),
+        ]);
+        assert_eq!(
+            plan_network("p", "default", "p_default", false, "h", Some(&ours)).unwrap(),
+            (NetworkAction::Recreate { id: "n1".into() }, None)
+        );
+        assert_eq!(
+            plan_network("p", "default", "p_default", true, "h", None)
+                .unwrap_err()
+                .message,
+            "network p_default declared as external, but could not be found"
+        );
+    }
+
+    #[test]
+    fn volumes_of_another_project_are_used_with_a_warning() {
+        let v = Volume {
+            name: "shared".into(),
+            labels: [("com.docker.compose.project".to_string(), "q".to_string())]
+                .into_iter()
+                .collect(),
+        };
+        let (action, warning) = plan_volume("p", "shared", false, "h", Some(&v)).unwrap();
+        assert_eq!(action, VolumeAction::Use);
+        assert_eq!(
+            warning.unwrap(),
+            "volume \"shared\" already exists but was created for project \"q\" (expected \"p\"). Use `external: true` to use an existing volume"
+        );
+        assert_eq!(
+            plan_volume("p", "gone", true, "h", None)
+                .unwrap_err()
+                .message,
+            "external volume \"gone\" not found"
+        );
+    }
+
+    #[test]
+    fn exited_run_containers_and_unknown_services_are_orphans() {
+        let mut run = container(1, "h1", State::Exited);
+        run.oneoff = true;
+        run.name = "p-web-run-1".into();
+        let mut gone = container(2, "h1", State::Running);
+        gone.service = "gone".into();
+        gone.name = "p-gone-1".into();
+        let kept = container(3, "h1", State::Running);
+        let all = [run, gone, kept];
+        let names: Vec<&str> = orphans(&all, &["web"])
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["p-web-run-1", "p-gone-1"]);
+    }
+}

@@ -1,3 +1,6 @@
-//! Rendering of what the verbs report: progress, tables and `--format` output.
+//! Rendering of what the verbs report: progress, tables, container output and `--format`.
 
+pub mod format;
+pub mod logs;
 pub mod progress;
+pub mod tables;

@@ -90,6 +90,7 @@ pub fn load_spec(
         working_dir: project.working_dir.clone(),
         config_files: project.config_files.clone(),
         env_files: project.explicit_env_files.clone(),
+        environment: project.environment.clone(),
         model: project.model,
         typed,
         disabled,
@@ -121,27 +122,40 @@ pub fn dry_run(global: &GlobalFlags) -> bool {
     global.dry_run.unwrap_or(false)
 }
 
-/// The progress renderer `--progress`/`COMPOSE_PROGRESS` and the terminal ask for.
+/// The progress renderer `--progress`/`COMPOSE_PROGRESS`, `--ansi`/`COMPOSE_ANSI` and the
+/// terminal ask for (compose's root command: `--ansi never` means plain, `always` means tty,
+/// unless `--progress` says otherwise; `NO_COLOR` turns colours off).
 pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
     let requested = global
         .progress
         .clone()
         .or_else(|| settings.var("COMPOSE_PROGRESS").map(str::to_string))
         .unwrap_or_default();
+    let ansi = if global.no_ansi {
+        "never".to_string()
+    } else if global.ansi != "auto" {
+        global.ansi.clone()
+    } else {
+        settings.var("COMPOSE_ANSI").unwrap_or("auto").to_string()
+    };
     let mode = match requested.as_str() {
         "tty" => Mode::Tty,
         "plain" => Mode::Plain,
         "json" => Mode::Json,
         "quiet" | "none" => Mode::Quiet,
+        _ if ansi == "never" => Mode::Plain,
+        _ if ansi == "always" => Mode::Tty,
         _ if settings.stderr_is_tty => Mode::Tty,
         _ => Mode::Plain,
     };
+    let colors = settings.var("NO_COLOR").is_none_or(|v| v.is_empty());
     let warn_settings = settings.clone();
     Renderer::new(
         mode,
         dry_run(global),
         Box::new(move |message| output::warn(&warn_settings, message)),
     )
+    .colors(colors)
 }
 
 /// `--parallel` (or `COMPOSE_PARALLEL_LIMIT`): `None` is unlimited.
@@ -173,5 +187,23 @@ pub fn load_spec_if_present(
     match berth_loader::load_project_name(&options, &mut diags) {
         Err(failure) if matches!(*failure.error, berth_loader::LoadError::NoConfigFile) => Ok(None),
         _ => load_spec(global, settings, &[]).map(Some),
+    }
+}
+
+/// Whether ANSI codes are used on a stream (`--ansi`, `COMPOSE_ANSI`, `NO_COLOR`; `auto`
+/// means when the stream is a terminal).
+pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
+    if global.no_ansi || settings.var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    let mode = if global.ansi != "auto" {
+        global.ansi.as_str()
+    } else {
+        settings.var("COMPOSE_ANSI").unwrap_or("auto")
+    };
+    match mode {
+        "never" => false,
+        "always" => true,
+        _ => is_tty,
     }
 }

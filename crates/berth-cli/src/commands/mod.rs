@@ -6,5 +6,8 @@ pub mod config;
 pub mod config_digests;
 pub mod config_variables;
 pub mod down;
+pub mod ls;
+pub mod ps;
+pub mod top;
 pub mod up;
 pub mod version;

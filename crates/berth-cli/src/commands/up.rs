@@ -2,9 +2,12 @@
 
 use std::time::Duration;
 
+use berth_ops::attach::{up_attached, AttachOptions, Cascade};
+use berth_ops::runner::Runner;
 use berth_ops::up::UpOptions;
 use berth_ops::ProjectSpec;
 use berth_plan::Recreate;
+use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
@@ -254,6 +257,22 @@ fn up_options(
     })
 }
 
+/// Flags berth accepts but cannot act on yet: said out loud, never ignored in silence.
+fn warn_unsupported(settings: &Settings, c: &CreateFlags) {
+    if on(c.build) {
+        output::warn(
+            settings,
+            "berth cannot build images yet: --build is ignored, local images are used",
+        );
+    }
+    if matches!(c.pull.as_deref(), Some("always")) {
+        output::warn(
+            settings,
+            "berth cannot pull images yet: --pull always is ignored, local images are used",
+        );
+    }
+}
+
 pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
     if let Err(message) = check_recreate_flags(&args.create, false) {
         output::error(&message);
@@ -263,23 +282,35 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
         output::error("--build and --no-build are incompatible");
         return 1;
     }
+    warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
         apply_create_flags(&mut project, &args.create)?;
         let mut options = up_options(global, settings, &args.create, &args.services, false, false)?;
         options.no_start = true;
-        execute(global, settings, &project, &options).await
+        execute(global, settings, &project, &options, "Creating").await
     })
 }
 
 pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
-    let (detach, _cascade_stop) = match validate(args) {
+    let (detach, cascade_stop) = match validate(args) {
         Ok(v) => v,
         Err(message) => {
             output::error(&message);
             return 1;
         }
     };
+    if on(args.watch) {
+        output::error("berth cannot watch files yet (`up --watch`): run `docker compose watch`");
+        return 1;
+    }
+    if on(args.menu) {
+        output::warn(
+            settings,
+            "berth has no interactive menu yet: --menu is ignored",
+        );
+    }
+    warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
         if on(args.no_deps) {
@@ -306,12 +337,11 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
             .wait_timeout
             .filter(|t| *t > 0)
             .map(|t| Duration::from_secs(t as u64));
-        if !detach && !options.no_start {
-            return Err(error(
-                "berth runs attached `up` only with -d for now: use `berth up -d` and `berth logs`",
-            ));
+        if detach || options.no_start {
+            return execute(global, settings, &project, &options, "Running").await;
         }
-        execute(global, settings, &project, &options).await
+        let attach = attach_options(args, &project, cascade_stop)?;
+        execute_attached(global, settings, args, &project, &options, &attach).await
     })
 }
 
@@ -320,13 +350,121 @@ async fn execute(
     settings: &Settings,
     project: &ProjectSpec,
     options: &UpOptions,
+    title: &str,
 ) -> common::CmdResult {
     let engine = common::connect(global, settings).await?;
-    let renderer = common::renderer(global, settings);
+    let renderer = common::renderer(global, settings).title(title);
     let result = berth_ops::up::up(&engine, project, options, &renderer).await;
     renderer.finish();
     match result {
         Ok(()) => Ok(0),
+        Err(e) => Err(error(&e.to_string())),
+    }
+}
+
+/// Which services attached `up` shows, and when it stops (compose's `runUp`).
+fn attach_options(
+    args: &UpArgs,
+    project: &ProjectSpec,
+    cascade_stop: bool,
+) -> Result<AttachOptions, Exit> {
+    let mut services: Vec<String> = if !args.attach.is_empty() {
+        let unknown: Vec<&str> = args
+            .attach
+            .iter()
+            .filter(|s| !project.typed.services.contains_key(*s))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(error(&format!(
+                "cannot attach to services not included in up: {}",
+                unknown.join(", ")
+            )));
+        }
+        args.attach.clone()
+    } else {
+        let roots: Vec<String> = if args.services.is_empty() {
+            project.typed.services.keys().cloned().collect()
+        } else {
+            args.services.clone()
+        };
+        let mut chosen: Vec<String> = Vec::new();
+        let mut queue = roots;
+        while let Some(name) = queue.pop() {
+            let Some(service) = project.typed.services.get(&name) else {
+                continue;
+            };
+            if chosen.contains(&name) {
+                continue;
+            }
+            if service.attach.unwrap_or(true) {
+                chosen.push(name.clone());
+            }
+            if on(args.attach_dependencies) {
+                queue.extend(service.dependencies().map(str::to_string));
+            }
+        }
+        chosen
+    };
+    services.retain(|s| !args.no_attach.contains(s));
+    let cascade = if on(args.abort_on_container_failure) {
+        Some(Cascade::Failure)
+    } else if cascade_stop {
+        Some(Cascade::Exit)
+    } else {
+        None
+    };
+    Ok(AttachOptions {
+        services,
+        cascade,
+        exit_code_from: args.exit_code_from.clone(),
+    })
+}
+
+async fn execute_attached(
+    global: &GlobalFlags,
+    settings: &Settings,
+    args: &UpArgs,
+    project: &ProjectSpec,
+    options: &UpOptions,
+    attach: &AttachOptions,
+) -> common::CmdResult {
+    let engine = common::connect(global, settings).await?;
+    let renderer = common::renderer(global, settings);
+    let ansi = common::ansi(global, settings, settings.stdout_is_tty);
+    let printer = LogPrinter::new(
+        LogStyle {
+            color: ansi && !on(args.no_color),
+            prefix: !on(args.no_log_prefix),
+            timestamps: on(args.timestamps),
+        },
+        ansi,
+    );
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if tx.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    let stop_renderer = common::renderer(global, settings);
+    let runner = Runner::new(&engine, &renderer, options.dry_run, options.parallel);
+    let created = || renderer.finish();
+    let result = up_attached(
+        &runner,
+        project,
+        options,
+        attach,
+        &printer,
+        rx,
+        &created,
+        &stop_renderer,
+    )
+    .await;
+    stop_renderer.finish();
+    match result {
+        Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),
         Err(e) => Err(error(&e.to_string())),
     }
 }

@@ -1,7 +1,11 @@
-//! What the property tests share: loading a project folder the way `berth config` does.
+//! What the integration tests share: loading a project folder the way `berth config` does,
+//! and (in `engine`) running projects on the engine.
+
+pub mod engine;
 
 use berth_loader::{Diagnostics, LoadFailure, LoadRequest, LoadSwitches, Project, ProjectOptions};
 
+#[allow(dead_code)]
 /// Loads the compose project in `dir` with a fixed `HOME` and nothing else in the environment.
 pub fn load_in(dir: &std::path::Path, switches: LoadSwitches) -> Result<Project, LoadFailure> {
     let options = ProjectOptions {

@@ -1,0 +1,849 @@
+//! `up`, `create` and `down` on the real engine: the worked example, convergence after
+//! drift, the recreate flags, dry runs, data safety, and interchangeability with the
+//! reference in both directions. Fails — never skips — without an engine.
+
+mod common;
+
+use common::engine::{docker, docker_ok, TestProject, BASE_IMAGE};
+
+/// Two services that stop at once (`init`), one depending on the other.
+fn pair(env: &str) -> String {
+    format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+  web:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    environment:
+      MODE: {env}
+    depends_on: [db]
+"
+    )
+}
+
+fn ids(project: &TestProject) -> Vec<(String, String)> {
+    project.containers()
+}
+
+fn running(project: &TestProject, container: &str) -> bool {
+    project.inspect(container, "{{.State.Running}}") == "true"
+}
+
+#[test]
+fn image_gallery_resolves_one_address_per_replica_and_heals() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/image-gallery/compose.yaml");
+    let compose = std::fs::read_to_string(example).unwrap();
+    let p = TestProject::new("gallery", &compose);
+    p.berth_ok(&["up", "-d"]);
+    let n = &p.name;
+    let names: Vec<String> = ids(&p).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            format!("{n}-accesslog-1"),
+            format!("{n}-image-gallery-1"),
+            format!("{n}-iotd-1"),
+            format!("{n}-iotd-2"),
+            format!("{n}-iotd-3"),
+        ]
+    );
+    let front = format!("{n}-image-gallery-1");
+    let lookup = docker_ok(&["exec", &front, "nslookup", "iotd"]);
+    let addresses: Vec<&str> = lookup
+        .lines()
+        .skip_while(|l| !l.starts_with("Name:"))
+        .filter(|l| l.starts_with("Address"))
+        .collect();
+    assert_eq!(addresses.len(), 3, "one address per replica:\n{lookup}");
+
+    let before = ids(&p);
+    docker_ok(&["stop", "-t", "0", &format!("{n}-iotd-2")]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {n}-iotd-2  Started")),
+        "{progress}"
+    );
+    assert!(running(&p, &format!("{n}-iotd-2")));
+    assert_eq!(
+        ids(&p),
+        before,
+        "the replica is started again, nothing recreated"
+    );
+
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    let networks = docker_ok(&[
+        "network",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("name={n}_app-net"),
+    ]);
+    assert!(networks.is_empty(), "the network is removed");
+}
+
+#[test]
+fn reference_accepts_what_berth_created() {
+    let p = TestProject::new("interop1", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+    let progress = p.reference_ok(&["up", "-d"]);
+    assert!(!progress.contains("Recreate"), "{progress}");
+    assert_eq!(ids(&p), before);
+    let listed = String::from_utf8_lossy(&p.reference(&["ps", "-q"]).stdout).to_string();
+    for (_, id) in &before {
+        assert!(listed.contains(id.as_str()), "{listed}");
+    }
+    p.reference_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+}
+
+#[test]
+fn berth_accepts_what_the_reference_created() {
+    let p = TestProject::new("interop2", &pair("a"));
+    p.reference_ok(&["up", "-d"]);
+    let before = ids(&p);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(!progress.contains("Recreate"), "{progress}");
+    assert_eq!(
+        progress.matches("  Running").count(),
+        2,
+        "both containers reported as running:\n{progress}"
+    );
+    assert_eq!(ids(&p), before);
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    let network = format!("{}_default", p.name);
+    assert!(!docker(&["network", "inspect", &network]).status.success());
+}
+
+#[test]
+fn labels_and_names_match_the_reference() {
+    let ours = TestProject::new("labels-a", &pair("a"));
+    let theirs = TestProject::new("labels-b", &pair("a"));
+    ours.berth_ok(&["up", "-d"]);
+    theirs.reference_ok(&["up", "-d"]);
+    let labels = |p: &TestProject, container: &str| -> Vec<String> {
+        let json = p.inspect(container, "{{json .Config.Labels}}");
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+        let mut list: Vec<String> = map
+            .iter()
+            .map(|(k, v)| {
+                let v = v.as_str().unwrap_or_default();
+                format!(
+                    "{k}={}",
+                    v.replace(&p.name, "P")
+                        .replace(&p.dir.path().display().to_string(), "DIR")
+                )
+            })
+            // The image ID and the project name differ by construction; the rest must not.
+            .collect();
+        list.sort();
+        list
+    };
+    for service in ["db", "web"] {
+        let a = labels(&ours, &format!("{}-{service}-1", ours.name));
+        let b = labels(&theirs, &format!("{}-{service}-1", theirs.name));
+        assert_eq!(a, b, "labels of {service}");
+    }
+    // The network's hash covers its name, so it differs between projects: the proof is
+    // that the reference keeps berth's network (a diverged hash would make it recreate it).
+    let keys = |p: &TestProject| {
+        let json = p.inspect(&format!("{}_default", p.name), "{{json .Labels}}");
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+        map.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&ours), keys(&theirs));
+    let network = format!("{}_default", ours.name);
+    let id = ours.inspect(&network, "{{.Id}}");
+    let progress = ours.reference_ok(&["up", "-d"]);
+    assert!(!progress.contains("Network"), "{progress}");
+    assert_eq!(ours.inspect(&network, "{{.Id}}"), id);
+}
+
+#[test]
+fn drift_is_converged_and_nothing_else_recreated() {
+    let p = TestProject::new("drift", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let n = p.name.clone();
+    let db = format!("{n}-db-1");
+    let web = format!("{n}-web-1");
+
+    // A container removed behind berth's back comes back; the other is untouched.
+    let web_id = p.inspect(&web, "{{.Id}}");
+    docker_ok(&["rm", "-f", &db]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {db}  Created")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&web, "{{.Id}}"), web_id);
+
+    // A container cut off its network is recreated.
+    let db_id = p.inspect(&db, "{{.Id}}");
+    docker_ok(&["network", "disconnect", &format!("{n}_default"), &web]);
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {web}  Recreated")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&db, "{{.Id}}"), db_id, "db untouched");
+    assert!(p
+        .inspect(&web, "{{json .NetworkSettings.Networks}}")
+        .contains(&format!("{n}_default")));
+
+    // A renamed container is still the service's replica 1, for berth as for compose.
+    let renamed = format!("{n}-renamed");
+    let web_id = p.inspect(&web, "{{.Id}}");
+    docker_ok(&["rename", &web, &renamed]);
+    let ours = p.berth_ok(&["up", "-d"]);
+    let theirs = p.reference_ok(&["up", "-d"]);
+    assert!(
+        ours.contains(&format!("Container {renamed}  Running")),
+        "{ours}"
+    );
+    assert!(
+        theirs.contains(&format!("Container {renamed}  Running")),
+        "{theirs}"
+    );
+    assert_eq!(p.inspect(&renamed, "{{.Id}}"), web_id);
+
+    // An edited file recreates only the service that changed.
+    docker_ok(&["rename", &renamed, &web]);
+    p.write(&pair("b"));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {web}  Recreated")),
+        "{progress}"
+    );
+    assert!(
+        !progress.contains(&format!("Container {db}  Recreate")),
+        "{progress}"
+    );
+    assert_eq!(p.inspect(&db, "{{.Id}}"), db_id);
+    assert!(p.inspect(&web, "{{json .Config.Env}}").contains("MODE=b"));
+    // and the reference agrees that nothing is left to do.
+    let theirs = p.reference_ok(&["up", "-d"]);
+    assert!(!theirs.contains("Recreate"), "{theirs}");
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let p = TestProject::new("dryrun", &pair("a"));
+    let progress = p.berth_ok(&["--dry-run", "up", "-d"]);
+    assert!(progress.contains("DRY-RUN MODE - "), "{progress}");
+    assert!(progress.contains("Created"), "{progress}");
+    assert!(ids(&p).is_empty(), "nothing created");
+    assert!(
+        !docker(&["network", "inspect", &format!("{}_default", p.name)])
+            .status
+            .success()
+    );
+
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+    p.write(&pair("b"));
+    let progress = p.berth_ok(&["--dry-run", "up", "-d"]);
+    assert!(progress.contains("Recreated"), "{progress}");
+    let progress = p.berth_ok(&["--dry-run", "up", "-d", "--force-recreate"]);
+    assert!(progress.contains("Recreated"), "{progress}");
+    p.berth_ok(&["--dry-run", "down", "-v"]);
+    assert_eq!(ids(&p), before, "not even a recreation");
+    assert!(running(&p, &format!("{}-web-1", p.name)));
+    assert!(p
+        .inspect(&format!("{}-web-1", p.name), "{{json .Config.Env}}")
+        .contains("MODE=a"));
+}
+
+#[test]
+fn recreate_flags_and_scale() {
+    let compose = format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+  web:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    scale: 3
+    depends_on: [db]
+"
+    );
+    let p = TestProject::new("flags", &compose);
+    let n = p.name.clone();
+    p.berth_ok(&["create"]);
+    assert_eq!(ids(&p).len(), 4);
+    assert!(!running(&p, &format!("{n}-web-1")), "create does not start");
+    p.berth_ok(&["up", "-d", "--no-start"]);
+    assert!(!running(&p, &format!("{n}-db-1")));
+    p.berth_ok(&["up", "-d"]);
+    let before = ids(&p);
+
+    // --force-recreate on one service leaves its dependency alone.
+    p.berth_ok(&["up", "-d", "--force-recreate", "web"]);
+    let after = ids(&p);
+    assert_eq!(after[0], before[0], "db kept");
+    assert!(after[1..].iter().zip(&before[1..]).all(|(a, b)| a.1 != b.1));
+
+    // --always-recreate-deps recreates the dependency too.
+    let progress = p.berth_ok(&[
+        "up",
+        "-d",
+        "--force-recreate",
+        "--always-recreate-deps",
+        "web",
+    ]);
+    assert!(
+        progress.contains(&format!("Container {n}-db-1  Recreated")),
+        "{progress}"
+    );
+
+    // --no-recreate keeps a diverged container.
+    p.write(&compose.replace(
+        "command: sleep 3600\n    init: true\n  web",
+        "command: sleep 3601\n    init: true\n  web",
+    ));
+    let kept = ids(&p);
+    p.berth_ok(&["up", "-d", "--no-recreate"]);
+    assert_eq!(ids(&p), kept);
+
+    // Scaling down removes the highest numbers; scaling up continues after the highest.
+    p.berth_ok(&["up", "-d", "--no-recreate", "--scale", "web=1"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, [format!("{n}-db-1"), format!("{n}-web-1")]);
+    p.berth_ok(&["up", "-d", "--no-recreate", "--scale", "web=2"]);
+    assert!(running(&p, &format!("{n}-web-2")));
+
+    // Unknown services and bad values fail as compose does.
+    let out = p.berth(&["up", "-d", "--scale", "nope=2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such service: nope"));
+    let out = p.berth(&["up", "--force-recreate", "--no-recreate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "--force-recreate and --no-recreate are incompatible"
+    );
+}
+
+#[test]
+fn orphans_are_reported_then_removed() {
+    let p = TestProject::new("orphans", &pair("a"));
+    let n = p.name.clone();
+    p.berth_ok(&["up", "-d"]);
+    p.write(&format!(
+        "services:\n  db:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n"
+    ));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!(
+            "Found orphan containers ([{n}-web-1]) for this project."
+        )),
+        "{progress}"
+    );
+    assert_eq!(ids(&p).len(), 2);
+    p.berth_ok(&["up", "-d", "--remove-orphans"]);
+    assert_eq!(ids(&p).len(), 1);
+}
+
+#[test]
+fn down_keeps_volumes_unless_asked_and_never_external_ones() {
+    let external = format!("berthtest-external-{}", std::process::id());
+    docker_ok(&["volume", "create", &external]);
+    struct Gone(String);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = docker(&["volume", "rm", &self.0]);
+        }
+    }
+    let _gone = Gone(external.clone());
+    let compose = format!(
+        "services:
+  s:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    volumes: [data:/data, ext:/ext, /anon]
+volumes:
+  data: {{}}
+  ext:
+    external: true
+    name: {external}
+"
+    );
+    let p = TestProject::new("volumes", &compose);
+    let data = format!("{}_data", p.name);
+    p.berth_ok(&["up", "-d"]);
+    docker_ok(&[
+        "exec",
+        &format!("{}-s-1", p.name),
+        "sh",
+        "-c",
+        "echo kept > /data/f",
+    ]);
+    p.berth_ok(&["down"]);
+    assert!(
+        docker(&["volume", "inspect", &data]).status.success(),
+        "named volume kept"
+    );
+    p.berth_ok(&["up", "-d"]);
+    let content = docker_ok(&["exec", &format!("{}-s-1", p.name), "cat", "/data/f"]);
+    assert_eq!(content, "kept");
+    p.berth_ok(&["down", "-v"]);
+    assert!(
+        !docker(&["volume", "inspect", &data]).status.success(),
+        "-v removes it"
+    );
+    assert!(
+        docker(&["volume", "inspect", &external]).status.success(),
+        "external kept"
+    );
+}
+
+#[test]
+fn no_engine_is_a_clear_error() {
+    let p = TestProject::new("noengine", &pair("a"));
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .args(["up", "-d"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?"
+    );
+}
+
+/// Attached `up`: the same lines on stdout as the reference (containers interleave, so
+/// each container's lines are compared in order), and the same exit statuses.
+#[test]
+fn attached_up_prints_and_exits_as_the_reference() {
+    let compose = format!(
+        "services:
+  a:
+    image: {BASE_IMAGE}
+    command: sh -c 'echo hello from a; echo oops >&2; sleep 1; exit 3'
+  longername:
+    image: {BASE_IMAGE}
+    command: sh -c 'echo hi; sleep 2; echo bye'
+"
+    );
+    let p = TestProject::new("attached", &compose);
+    let per_container = |stdout: &[u8]| {
+        let text = String::from_utf8_lossy(stdout).to_string();
+        let mut lines: Vec<String> = text
+            .lines()
+            .map(|l| l.replace("\r\x1b[K", ""))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        // Keep each container's order, not the interleaving.
+        lines.sort_by_key(|l| l.split([' ', '|']).next().unwrap_or_default().to_string());
+        lines
+    };
+    let ours = p.berth(&["up"]);
+    p.berth_ok(&["down"]);
+    let theirs = p.reference(&["up"]);
+    p.reference_ok(&["down"]);
+    assert_eq!(ours.status.code(), Some(0));
+    assert_eq!(theirs.status.code(), Some(0));
+    assert_eq!(per_container(&ours.stdout), per_container(&theirs.stdout));
+    assert!(String::from_utf8_lossy(&ours.stderr).contains("a-1  | oops"));
+
+    for flags in [
+        &["--exit-code-from", "a"][..],
+        &["--abort-on-container-exit"][..],
+        &["--abort-on-container-failure"][..],
+    ] {
+        let args: Vec<&str> = ["up"].iter().chain(flags).copied().collect();
+        let ours = p.berth(&args);
+        p.berth_ok(&["down"]);
+        let theirs = p.reference(&args);
+        p.reference_ok(&["down"]);
+        assert_eq!(ours.status.code(), theirs.status.code(), "{flags:?}");
+        assert_eq!(ours.status.code(), Some(3), "{flags:?}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_the_attached_project() {
+    let compose = format!(
+        "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sh -c 'echo started; sleep 300'\n    stop_signal: SIGKILL\n"
+    );
+    let p = TestProject::new("ctrlc", &compose);
+    let child = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .args(["-p", &p.name, "up"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let container = format!("{}-s-1", p.name);
+    let start = std::time::Instant::now();
+    while !(docker(&["inspect", &container]).status.success()
+        && p.inspect(&container, "{{.State.Running}}") == "true")
+    {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "the container did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("s-1  | started"), "{stdout}");
+    assert!(
+        stdout.contains("Gracefully Stopping... press Ctrl+C again to force"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("Container {container}  Stopped"))
+    );
+    assert_eq!(p.inspect(&container, "{{.State.Running}}"), "false");
+}
+
+/// `--progress json` and `quiet`: the same events as the reference (parallel ones may come
+/// in another order, so the lines are compared sorted).
+#[test]
+fn progress_json_and_quiet_match_the_reference() {
+    let p = TestProject::new("progress", &pair("a"));
+    let sorted = |text: String| {
+        let mut lines: Vec<String> = text.lines().map(|l| l.replace(&p.name, "P")).collect();
+        lines.sort();
+        lines
+    };
+    let ours = sorted(p.berth_ok(&["--progress", "json", "up", "-d"]));
+    p.berth_ok(&["down"]);
+    let theirs = sorted(p.reference_ok(&["--progress", "json", "up", "-d"]));
+    assert_eq!(ours, theirs);
+    // In a dry run the reference inspects the still-used network and reports it "still in
+    // use"; berth reports what the real run would do. The containers' events are the same.
+    let containers_only = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .filter(|l| l.contains("Container"))
+            .collect()
+    };
+    let ours = sorted(p.berth_ok(&["--progress", "json", "--dry-run", "down"]));
+    let theirs = sorted(p.reference_ok(&["--progress", "json", "--dry-run", "down"]));
+    assert!(ours
+        .contains(&r#"{"dry-run":true,"id":"Network P_default","status":"Removed"}"#.to_string()));
+    assert_eq!(containers_only(ours), containers_only(theirs));
+    assert_eq!(p.berth_ok(&["--progress", "quiet", "down"]), "");
+}
+
+#[test]
+fn no_deps_and_selected_services() {
+    let p = TestProject::new("nodeps", &pair("a"));
+    let n = p.name.clone();
+    p.berth_ok(&["up", "-d", "--no-deps", "web"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [format!("{n}-web-1")],
+        "the dependency is not started"
+    );
+    p.berth_ok(&["up", "-d", "web"]);
+    assert_eq!(ids(&p).len(), 2, "naming a service brings its dependencies");
+    p.berth_ok(&["down", "web"]);
+    let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, [format!("{n}-db-1")], "down web removes only web");
+    assert!(docker(&["network", "inspect", &format!("{n}_default")])
+        .status
+        .success());
+}
+
+#[test]
+fn down_leaves_external_networks_alone() {
+    let shared = format!("berthtest-shared-{}", std::process::id());
+    docker_ok(&["network", "create", &shared]);
+    struct Gone(String);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = docker(&["network", "rm", &self.0]);
+        }
+    }
+    let _gone = Gone(shared.clone());
+    let compose = format!(
+        "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n    networks: [outside]\nnetworks:\n  outside:\n    external: true\n    name: {shared}\n"
+    );
+    let p = TestProject::new("extnet", &compose);
+    p.berth_ok(&["up", "-d"]);
+    p.berth_ok(&["down"]);
+    assert!(ids(&p).is_empty());
+    assert!(docker(&["network", "inspect", &shared]).status.success());
+    let progress = p.berth_ok(&["down"]);
+    assert!(
+        progress.contains(&format!(
+            "No resource found to remove for project \\\"{}\\\"",
+            p.name
+        )),
+        "{progress}"
+    );
+}
+
+/// Anonymous volumes survive a recreation unless `-V` asks for new ones.
+#[test]
+fn anonymous_volumes_are_inherited_unless_renewed() {
+    let compose = |cmd: &str| {
+        format!("services:\n  s:\n    image: {BASE_IMAGE}\n    command: {cmd}\n    init: true\n    volumes: [/cache]\n")
+    };
+    let p = TestProject::new("anon", &compose("sleep 3600"));
+    let s = format!("{}-s-1", p.name);
+    p.berth_ok(&["up", "-d"]);
+    docker_ok(&["exec", &s, "sh", "-c", "echo warm > /cache/f"]);
+    p.write(&compose("sleep 3601"));
+    let progress = p.berth_ok(&["up", "-d"]);
+    assert!(
+        progress.contains(&format!("Container {s}  Recreated")),
+        "{progress}"
+    );
+    assert_eq!(docker_ok(&["exec", &s, "cat", "/cache/f"]), "warm");
+    p.berth_ok(&["up", "-d", "-V"]);
+    assert!(
+        !docker(&["exec", &s, "cat", "/cache/f"]).status.success(),
+        "-V starts empty"
+    );
+}
+
+/// depends_on conditions hold back dependents; `--wait` waits for health.
+#[test]
+fn dependency_conditions_and_wait() {
+    let compose = format!(
+        "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sh -c 'sleep 2; touch /ready; sleep 3600'
+    init: true
+    healthcheck:
+      test: [CMD, test, -f, /ready]
+      interval: 1s
+      retries: 30
+  migrate:
+    image: {BASE_IMAGE}
+    command: sh -c 'sleep 1; exit 0'
+    depends_on:
+      db: {{condition: service_healthy}}
+  app:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    depends_on:
+      db: {{condition: service_healthy}}
+      migrate: {{condition: service_completed_successfully}}
+"
+    );
+    let p = TestProject::new("conditions", &compose);
+    let n = p.name.clone();
+    let progress = p.berth_ok(&["up", "-d", "--wait"]);
+    let position = |needle: String| {
+        progress
+            .find(&needle)
+            .unwrap_or_else(|| panic!("{needle} missing in:\n{progress}"))
+    };
+    assert!(
+        position(format!("Container {n}-db-1  Healthy"))
+            < position(format!("Container {n}-migrate-1  Started"))
+    );
+    assert!(
+        position(format!("Container {n}-migrate-1  Exited"))
+            < position(format!("Container {n}-app-1  Started"))
+    );
+    assert_eq!(
+        p.inspect(&format!("{n}-db-1"), "{{.State.Health.Status}}"),
+        "healthy"
+    );
+    assert!(running(&p, &format!("{n}-app-1")));
+
+    // A dependency that fails stops the dependent with compose's message and status.
+    p.berth_ok(&["down"]);
+    p.write(&compose.replace("exit 0", "exit 4"));
+    let ours = p.berth(&["up", "-d"]);
+    assert_eq!(ours.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ours.stderr)
+        .contains("service \"migrate\" didn't complete successfully: exit 4"));
+    p.berth_ok(&["down"]);
+    let theirs = p.reference(&["up", "-d"]);
+    assert_eq!(theirs.status.code(), Some(1));
+
+    // --wait-timeout bounds the wait with compose's wording.
+    p.berth_ok(&["down"]);
+    p.write(&compose.replace("touch /ready", "true"));
+    let out = p.berth(&["up", "-d", "--wait", "--wait-timeout", "2", "db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("application not healthy after 2s"));
+}
+
+/// A dependency declared with `restart: true` that is recreated takes its dependents down
+/// and up again, with the same events as the reference.
+#[test]
+fn recreating_a_dependency_restarts_dependents_declared_with_restart() {
+    let compose = |value: &str| {
+        format!(
+            "services:
+  db:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    environment: {{V: {value}}}
+  app:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    depends_on:
+      db: {{condition: service_started, restart: true}}
+"
+        )
+    };
+    let p = TestProject::new("restartdeps", &compose("1"));
+    let app = format!("{}-app-1", p.name);
+    let events = |text: String| {
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains("app-1"))
+            .map(|l| l.trim().to_string())
+            .collect();
+        lines.dedup();
+        lines
+    };
+    p.berth_ok(&["up", "-d"]);
+    let app_id = p.inspect(&app, "{{.Id}}");
+    p.write(&compose("2"));
+    let ours = events(p.berth_ok(&["up", "-d"]));
+    assert_eq!(
+        p.inspect(&app, "{{.Id}}"),
+        app_id,
+        "app is restarted, not recreated"
+    );
+    assert!(running(&p, &app));
+    p.write(&compose("3"));
+    let theirs = events(p.reference_ok(&["up", "-d"]));
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        ours,
+        [
+            format!("Container {app}  Stopping"),
+            format!("Container {app}  Stopped"),
+            format!("Container {app}  Starting"),
+            format!("Container {app}  Started"),
+        ]
+    );
+}
+
+/// `--attach`, `--no-attach`, `--no-log-prefix` and `--timestamps` shape attached output as
+/// the reference does.
+#[test]
+fn attach_flags_select_and_shape_output() {
+    let compose = format!(
+        "services:\n  a:\n    image: {BASE_IMAGE}\n    command: echo from-a\n  b:\n    image: {BASE_IMAGE}\n    command: echo from-b\n"
+    );
+    let p = TestProject::new("attachflags", &compose);
+    let run = |args: &[&str], reference: bool| {
+        let out = if reference {
+            p.reference(args)
+        } else {
+            p.berth(args)
+        };
+        let _ = p.berth(&["down"]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.replace("\r\x1b[K", ""))
+            .collect();
+        lines.sort();
+        lines
+    };
+    for args in [
+        &["up", "--attach", "a"][..],
+        &["up", "--no-attach", "b"][..],
+        &["up", "--no-log-prefix"][..],
+    ] {
+        assert_eq!(run(args, false), run(args, true), "{args:?}");
+    }
+    let stamped = run(&["up", "--timestamps", "--attach", "a"], false);
+    let line = stamped.iter().find(|l| l.contains("from-a")).unwrap();
+    assert!(
+        line.starts_with("a-1  | 20") && line.ends_with("Z from-a"),
+        "{line}"
+    );
+    let out = p.berth(&["up", "--attach", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("cannot attach to services not included in up: nope"));
+}
+
+#[test]
+fn down_rmi_removes_the_project_images() {
+    let p = TestProject::new("rmi", "services: {}\n");
+    let local = format!("{}-built", p.name);
+    let named = format!("berthtest-rmi-named-{}:v1", std::process::id());
+    docker_ok(&["tag", BASE_IMAGE, &local]);
+    docker_ok(&["tag", BASE_IMAGE, &named]);
+    struct Untag(Vec<String>);
+    impl Drop for Untag {
+        fn drop(&mut self) {
+            for image in &self.0 {
+                let _ = docker(&["rmi", image]);
+            }
+        }
+    }
+    let _untag = Untag(vec![local.clone(), named.clone()]);
+    p.write(&format!(
+        "services:\n  built:\n    build: .\n    command: sleep 3600\n    init: true\n  named:\n    image: {named}\n    command: sleep 3600\n    init: true\n"
+    ));
+    std::fs::write(
+        p.dir.path().join("Dockerfile"),
+        format!("FROM {BASE_IMAGE}\n"),
+    )
+    .unwrap();
+    p.berth_ok(&["up", "-d"]);
+    let progress = p.berth_ok(&["down", "--rmi", "local"]);
+    assert!(
+        progress.contains(&format!("Image {local}:latest  Removed")),
+        "{progress}"
+    );
+    assert!(!docker(&["image", "inspect", &local]).status.success());
+    assert!(
+        docker(&["image", "inspect", &named]).status.success(),
+        "local keeps named images"
+    );
+    docker_ok(&["tag", BASE_IMAGE, &local]);
+    p.berth_ok(&["up", "-d"]);
+    p.berth_ok(&["down", "--rmi", "all"]);
+    assert!(!docker(&["image", "inspect", &named]).status.success());
+    assert!(
+        docker(&["image", "inspect", BASE_IMAGE]).status.success(),
+        "only tags go"
+    );
+}
+
+#[test]
+fn unreachable_tcp_engine_is_a_clear_error() {
+    let p = TestProject::new("tcphost", &pair("a"));
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(p.dir.path())
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .args(["up", "-d"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?"
+    );
+}

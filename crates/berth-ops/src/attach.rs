@@ -1,0 +1,251 @@
+//! Attached `up`: create, attach to the selected containers' output, start, then follow
+//! them until they all exit, stopping the project on Ctrl-C or, with a cascade flag, on
+//! the first exit. Lines and statuses go to a [`LogConsumer`]; nothing here prints.
+
+use std::collections::HashSet;
+
+use berth_engine::Output;
+use berth_plan::Container;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use tokio::sync::mpsc;
+
+use crate::error::OpsResult;
+use crate::project::ProjectSpec;
+use crate::runner::Runner;
+use crate::up::{self, ServiceContainers, UpOptions};
+
+/// Which of a container's streams a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+}
+
+/// Receives what attached containers print, and the status lines compose adds.
+pub trait LogConsumer: Send + Sync {
+    /// `Attaching to a-1, b-1` (names without the project prefix).
+    fn attaching(&self, names: &[String]);
+    fn log(&self, source: &str, stream: LogStream, line: &str);
+    /// `<source> exited with code N`, …
+    fn status(&self, source: &str, message: &str);
+    /// `Gracefully Stopping... press Ctrl+C again to force`.
+    fn stopping(&self);
+    /// `Aborting on container exit...`.
+    fn aborting(&self);
+}
+
+/// When the first exit stops everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cascade {
+    /// Any exit (`--abort-on-container-exit`).
+    Exit,
+    /// A non-zero exit (`--abort-on-container-failure`).
+    Failure,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AttachOptions {
+    /// Services whose output is shown.
+    pub services: Vec<String>,
+    pub cascade: Option<Cascade>,
+    /// `--exit-code-from`.
+    pub exit_code_from: Option<String>,
+}
+
+/// What interrupts the attached run: each message is one Ctrl-C.
+pub type Interrupts = mpsc::UnboundedReceiver<()>;
+
+/// The name compose shows for a container in logs: without the `<project>-` prefix.
+pub fn log_source(project: &ProjectSpec, container: &Container) -> String {
+    let prefix = format!("{}{}", project.name, project.separator);
+    container
+        .name
+        .strip_prefix(&prefix)
+        .unwrap_or(&container.name)
+        .to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Runs attached `up`; returns the exit status compose would return (130 after Ctrl-C).
+/// `created` is called once the containers exist, before their output is shown (the
+/// progress display ends there); the stops that follow report to `stop_progress`.
+pub async fn up_attached(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    options: &UpOptions,
+    attach: &AttachOptions,
+    consumer: &dyn LogConsumer,
+    mut interrupts: Interrupts,
+    created: &dyn Fn(),
+    stop_progress: &dyn crate::events::Progress,
+) -> OpsResult<i32> {
+    let containers = up::create(runner, project, options).await?;
+    created();
+    if runner.dry_run {
+        up::start_services(runner, project, &containers, options.wait_timeout).await?;
+        return Ok(0);
+    }
+    let mut attached: Vec<(Container, String)> = containers
+        .iter()
+        .filter(|(service, _)| attach.services.contains(service))
+        .flat_map(|(_, list)| list.iter().cloned())
+        .map(|c| {
+            let source = log_source(project, &c);
+            (c, source)
+        })
+        .collect();
+    attached.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    if !attached.is_empty() {
+        let names: Vec<String> = attached.iter().map(|(_, s)| s.clone()).collect();
+        consumer.attaching(&names);
+    }
+    let mut streams = FuturesUnordered::new();
+    for (container, source) in &attached {
+        let stream = runner.engine.attach_output(&container.id).await?;
+        streams.push(forward(stream, source.clone(), consumer));
+    }
+    let forwarding = async { while streams.next().await.is_some() {} };
+
+    // Waiting starts once everything started: the engine answers a wait on a container
+    // that is only created at once. The output is attached all along.
+    let silent = crate::events::Silent(runner.progress);
+    let quiet_runner = Runner::new(runner.engine, &silent, false, options.parallel);
+    let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel);
+    let run = async {
+        up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
+        monitor(
+            &stop_runner,
+            project,
+            &containers,
+            &attached,
+            attach,
+            consumer,
+            &mut interrupts,
+        )
+        .await
+    };
+    let ((), code) = futures_util::join!(forwarding, run);
+    code
+}
+
+/// Passes a container's output to the consumer line by line.
+async fn forward(
+    mut stream: futures_util::stream::BoxStream<'static, Result<Output, berth_engine::EngineError>>,
+    source: String,
+    consumer: &dyn LogConsumer,
+) {
+    while let Some(Ok(chunk)) = stream.next().await {
+        let (kind, bytes) = match chunk {
+            Output::Stdout(b) => (LogStream::Stdout, b),
+            Output::Stderr(b) => (LogStream::Stderr, b),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        for line in text.split('\n') {
+            consumer.log(&source, kind, line.strip_suffix('\r').unwrap_or(line));
+        }
+    }
+}
+
+/// Waits for the attached containers to exit (following restarts), handles Ctrl-C and the
+/// cascade flags; returns the exit status.
+async fn monitor(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    containers: &ServiceContainers,
+    attached: &[(Container, String)],
+    attach: &AttachOptions,
+    consumer: &dyn LogConsumer,
+    interrupts: &mut Interrupts,
+) -> OpsResult<i32> {
+    let engine = runner.engine;
+    let wait = |c: &Container| {
+        let id = c.id.clone();
+        async move { (id.clone(), engine.wait_container(&id).await) }
+    };
+    let mut waiting: FuturesUnordered<_> = attached.iter().map(|(c, _)| wait(c)).collect();
+    let mut exit_code = 0;
+    let mut stopping = false;
+    let mut interrupted = 0;
+    let mut done: HashSet<String> = HashSet::new();
+    while done.len() < attached.len() {
+        tokio::select! {
+            Some((id, result)) = waiting.next() => {
+                let Some((container, source)) = attached.iter().find(|(c, _)| c.id == id) else { continue };
+                let code = result.unwrap_or(0);
+                let restarting = !stopping
+                    && engine
+                        .inspect_container(&id)
+                        .await
+                        .ok()
+                        .and_then(|i| i.state)
+                        .and_then(|s| s.restarting)
+                        .unwrap_or(false);
+                if restarting {
+                    consumer.status(source, &format!("exited with code {code} (restarting)"));
+                    waiting.push(wait(container));
+                    continue;
+                }
+                // After Ctrl-C compose stops following, so the exits are not reported.
+                if interrupted == 0 {
+                    consumer.status(source, &format!("exited with code {code}"));
+                }
+                done.insert(id);
+                if attach.exit_code_from.as_deref() == Some(container.service.as_str()) {
+                    exit_code = code as i32;
+                }
+                let cascades = match attach.cascade {
+                    Some(Cascade::Exit) => true,
+                    Some(Cascade::Failure) => code != 0,
+                    None => false,
+                };
+                if cascades && !stopping {
+                    stopping = true;
+                    if attach.exit_code_from.is_none() {
+                        exit_code = code as i32;
+                    }
+                    consumer.aborting();
+                    stop_all(runner, project, containers).await?;
+                }
+            }
+            Some(()) = interrupts.recv() => {
+                interrupted += 1;
+                if interrupted == 1 {
+                    consumer.stopping();
+                    stopping = true;
+                    stop_all(runner, project, containers).await?;
+                } else {
+                    kill_all(runner, containers).await;
+                }
+                exit_code = 130;
+            }
+            else => break,
+        }
+    }
+    Ok(exit_code)
+}
+
+/// Stops the project's containers, dependents first, as `stop` does.
+async fn stop_all(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    containers: &ServiceContainers,
+) -> OpsResult<()> {
+    let graph = up::dependency_graph(project);
+    crate::walk::walk(&graph, true, |service| async move {
+        let list = containers
+            .get(service)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        futures_util::future::try_join_all(list.iter().map(|c| runner.stop(c, None))).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The second Ctrl-C: kill everything at once.
+async fn kill_all(runner: &Runner<'_>, containers: &ServiceContainers) {
+    let all = containers.values().flatten();
+    futures_util::future::join_all(all.map(|c| runner.engine.kill_container(&c.id, "SIGKILL")))
+        .await;
+}

@@ -1,0 +1,189 @@
+//! Container output as compose prints it when attached: `name | line` with a padded,
+//! coloured prefix per container (cmd/formatter/logs.go), plus its status lines.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use berth_ops::attach::{LogConsumer, LogStream};
+
+/// compose's rainbow: cyan, yellow, green, magenta, blue, then their intense forms.
+const RAINBOW: [&str; 10] = [
+    "36", "33", "32", "35", "34", "36;1", "33;1", "32;1", "35;1", "34;1",
+];
+
+/// `\r\033[K`: compose's status lines clear the terminal line first.
+const RESET_LINE: &str = "\r\x1b[K";
+
+fn paint(code: Option<&str>, s: &str) -> String {
+    match code {
+        Some(code) => format!("\x1b[{code}m{s}\x1b[0m"),
+        None => s.to_string(),
+    }
+}
+
+/// How the output looks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogStyle {
+    pub color: bool,
+    pub prefix: bool,
+    pub timestamps: bool,
+}
+
+/// Prints attached containers' output, registering each container on its first line.
+pub struct LogPrinter {
+    style: LogStyle,
+    /// Containers in registration order with their colour.
+    presenters: Mutex<Vec<(String, Option<&'static str>)>>,
+    /// Whether `Aborting…` is coloured (the progress colours follow `--ansi`).
+    ansi: bool,
+}
+
+impl LogPrinter {
+    pub fn new(style: LogStyle, ansi: bool) -> LogPrinter {
+        LogPrinter {
+            style,
+            presenters: Mutex::new(Vec::new()),
+            ansi,
+        }
+    }
+
+    /// The prefix and colour of `source`, registering it (which may widen every prefix).
+    fn presenter(&self, source: &str) -> (String, Option<&'static str>) {
+        let mut presenters = self.presenters.lock().expect("presenters lock");
+        if !presenters.iter().any(|(n, _)| n == source) {
+            let color = self
+                .style
+                .color
+                .then(|| RAINBOW[presenters.len() % RAINBOW.len()]);
+            presenters.push((source.to_string(), color));
+        }
+        let width = presenters.iter().map(|(n, _)| n.len()).max().unwrap_or(0) + 1;
+        let color = presenters
+            .iter()
+            .find(|(n, _)| n == source)
+            .and_then(|(_, c)| *c);
+        let prefix = if self.style.prefix {
+            paint(color, &format!("{source:<width$} | "))
+        } else {
+            String::new()
+        };
+        (prefix, color)
+    }
+}
+
+/// Go's `RFC3339NanoFixed` in UTC: nine fractional digits, `Z`.
+fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_nanos()
+    )
+}
+
+fn write(stream: LogStream, text: &str) {
+    let bytes = text.as_bytes();
+    let _ = match stream {
+        LogStream::Stdout => std::io::stdout().lock().write_all(bytes),
+        LogStream::Stderr => std::io::stderr().lock().write_all(bytes),
+    };
+}
+
+impl LogConsumer for LogPrinter {
+    fn attaching(&self, names: &[String]) {
+        write(
+            LogStream::Stdout,
+            &format!("Attaching to {}\n", names.join(", ")),
+        );
+    }
+
+    fn log(&self, source: &str, stream: LogStream, line: &str) {
+        let (prefix, _) = self.presenter(source);
+        let text = if self.style.timestamps {
+            format!("{prefix}{} {line}\n", timestamp())
+        } else {
+            format!("{prefix}{line}\n")
+        };
+        write(stream, &text);
+    }
+
+    fn status(&self, source: &str, message: &str) {
+        let (_, color) = self.presenter(source);
+        write(
+            LogStream::Stdout,
+            &paint(color, &format!("{RESET_LINE}{source} {message}\n")),
+        );
+    }
+
+    fn stopping(&self) {
+        write(
+            LogStream::Stdout,
+            "Gracefully Stopping... press Ctrl+C again to force\n",
+        );
+    }
+
+    fn aborting(&self) {
+        let text = if self.ansi {
+            "\x1b[31m\x1b[1mAborting on container exit...\x1b[0m\n"
+        } else {
+            "Aborting on container exit...\n"
+        };
+        write(LogStream::Stderr, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_widen_as_containers_register() {
+        let printer = LogPrinter::new(
+            LogStyle {
+                color: false,
+                prefix: true,
+                timestamps: false,
+            },
+            false,
+        );
+        assert_eq!(printer.presenter("short-1").0, "short-1  | ");
+        assert_eq!(printer.presenter("longername-1").0, "longername-1  | ");
+        assert_eq!(printer.presenter("short-1").0, "short-1       | ");
+    }
+
+    #[test]
+    fn colours_follow_the_rainbow_in_registration_order() {
+        let printer = LogPrinter::new(
+            LogStyle {
+                color: true,
+                prefix: true,
+                timestamps: false,
+            },
+            true,
+        );
+        assert_eq!(printer.presenter("a-1").0, "\x1b[36ma-1  | \x1b[0m");
+        assert_eq!(printer.presenter("b-1").1, Some("33"));
+    }
+
+    #[test]
+    fn timestamps_have_nine_fraction_digits() {
+        let t = timestamp();
+        assert_eq!(t.len(), "2006-01-02T15:04:05.000000000Z".len(), "{t}");
+        assert!(t.ends_with('Z'));
+    }
+}
