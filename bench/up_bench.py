@@ -56,12 +56,19 @@ def command(who: str, verb: str, project: str, n: int = 0, chain: bool = False):
     return [binary, "-p", project] + args
 
 
-def run(cmd, cwd) -> float:
+failures = []
+
+
+def run(cmd, cwd):
+    """Wall seconds of one run; None when it failed (noted, and the round goes on: a loaded
+    engine now and then refuses a network removal while endpoints are still going)."""
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{done.stderr.decode(errors='replace')}")
+        last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        failures.append(f"{os.path.basename(cmd[0])} {' '.join(cmd[1:])} failed: {last[0]}")
+        return None
     return wall
 
 
@@ -110,7 +117,8 @@ def main():
     notes = []
 
     def add(case, who, seconds):
-        samples.setdefault(case, {}).setdefault(who, []).append(seconds)
+        if seconds is not None:
+            samples.setdefault(case, {}).setdefault(who, []).append(seconds)
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="berthbench-") as tmp:
@@ -152,7 +160,8 @@ def main():
         running = {}
         for who in CONTENDERS:
             running[who] = project_name("running", who, 0)
-            run(command(who, "up", running[who], 10), dirs["10"])
+            if run(command(who, "up", running[who], 10), dirs["10"]) is None:
+                sys.exit("\n".join(failures))
         verbs = ["noop"] + [v for v in ("ps", "ls") if has_verb(v)]
         for v in ("ps", "ls"):
             if v not in verbs:
@@ -182,7 +191,7 @@ def main():
     order = ["up -d, 10 services", "up -d, 50 services", "up -d, chain of 50",
              "down, 50 services", "no-op up -d, 10 running", "ps, 10 running", "ls"]
     for case in order:
-        if case not in samples:
+        if case not in samples or len(samples[case]) < len(CONTENDERS):
             continue
         med = {who: statistics.median(samples[case][who]) * 1000 for who in CONTENDERS}
         vs_ref = med["berth"] / med["reference"]
@@ -198,6 +207,8 @@ def main():
               f"{med['floor']:>9.1f}  {vs_ref:>12.2f}x  {vs_floor:>10.2f}x  {aim}")
     for note in notes:
         print(f"note: {note}")
+    for failure in failures:
+        print(f"failed run (left out): {failure}")
     print(f"({elapsed:.0f} s; medians of wall time per command, contenders alternated "
           f"within each round)")
 
