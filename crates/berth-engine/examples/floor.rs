@@ -130,9 +130,17 @@ async fn down(engine: &Engine, project: &str) -> Result<(), EngineError> {
 async fn purge(engine: &Engine, project: &str) -> Result<(), EngineError> {
     let ids = list(engine, format!("{PROJECT}={project}"), true).await?;
     try_join_all(ids.iter().map(|id| engine.remove_container(id, true, true))).await?;
-    match engine.remove_network(&network_name(project)).await {
-        Err(e) if !e.is_not_found() => Err(e),
-        _ => Ok(()),
+    // A loaded engine may still be releasing the endpoints of the removed containers.
+    let mut tries = 0;
+    loop {
+        match engine.remove_network(&network_name(project)).await {
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(_) if tries < 10 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+            other => return other,
+        }
     }
 }
 
