@@ -144,13 +144,10 @@ async fn purge(engine: &Engine, project: &str) -> Result<(), EngineError> {
     }
 }
 
-async fn run(args: &[String]) -> Result<(), EngineError> {
-    let env: IndexMap<String, String> = std::env::vars()
-        .filter(|(k, _)| k == "DOCKER_HOST")
-        .collect();
+async fn run(args: &[String], env: &IndexMap<String, String>) -> Result<(), EngineError> {
     // A minimal client learns the API version from a ping (as the docker CLI does, from the
     // `API-Version` header), not from `GET /version`, which costs the engine ~10 ms.
-    let engine = Engine::connect_pinned(&env, (1, 41))?;
+    let engine = Engine::connect_pinned(env, (1, 41))?;
     engine.ping().await?;
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
     match arg(0) {
@@ -173,13 +170,18 @@ async fn run(args: &[String]) -> Result<(), EngineError> {
     }
 }
 
+// The floor is its own program: like berth's settings, it reads the environment once, here.
+#[allow(clippy::disallowed_methods)]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let env: IndexMap<String, String> = std::env::vars()
+        .filter(|(k, _)| k == "DOCKER_HOST")
+        .collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    if let Err(e) = runtime.block_on(run(&args)) {
+    if let Err(e) = runtime.block_on(run(&args, &env)) {
         eprintln!("floor: {e}");
         std::process::exit(1);
     }
