@@ -122,12 +122,28 @@ pub enum Command {
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Force stop service containers
+    Kill(commands::kill::KillArgs),
     /// List running compose projects
     Ls(commands::ls::LsArgs),
+    /// Pause services
+    Pause(commands::pause::PauseArgs),
     /// List containers
     Ps(commands::ps::PsArgs),
+    /// Restart service containers
+    Restart(commands::restart::RestartArgs),
+    /// Removes stopped service containers
+    Rm(commands::rm::RmArgs),
+    /// Scale services
+    Scale(commands::scale::ScaleArgs),
+    /// Start services
+    Start(commands::start::StartArgs),
+    /// Stop services
+    Stop(commands::stop::StopArgs),
     /// Display the running processes
     Top(commands::top::TopArgs),
+    /// Unpause services
+    Unpause(commands::pause::PauseArgs),
     /// Create and start containers
     Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
@@ -157,6 +173,14 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
+        Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
+        Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
+        Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
+        Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
+        Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
+        Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
+        Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
+        Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
         Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
         Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::engine::{docker, docker_ok, TestProject, BASE_IMAGE};
+use common::engine::{docker, docker_ok, Scratch, TestProject, BASE_IMAGE};
 
 /// Two services that stop at once (`init`), one depending on the other.
 fn pair(env: &str) -> String {
@@ -356,14 +356,7 @@ fn orphans_are_reported_then_removed() {
 #[test]
 fn down_keeps_volumes_unless_asked_and_never_external_ones() {
     let external = format!("berthtest-external-{}", std::process::id());
-    docker_ok(&["volume", "create", &external]);
-    struct Gone(String);
-    impl Drop for Gone {
-        fn drop(&mut self) {
-            let _ = docker(&["volume", "rm", &self.0]);
-        }
-    }
-    let _gone = Gone(external.clone());
+    let _volume = Scratch::create("volume", &external);
     let compose = format!(
         "services:
   s:
@@ -571,14 +564,7 @@ fn no_deps_and_selected_services() {
 #[test]
 fn down_leaves_external_networks_alone() {
     let shared = format!("berthtest-shared-{}", std::process::id());
-    docker_ok(&["network", "create", &shared]);
-    struct Gone(String);
-    impl Drop for Gone {
-        fn drop(&mut self) {
-            let _ = docker(&["network", "rm", &self.0]);
-        }
-    }
-    let _gone = Gone(shared.clone());
+    let _network = Scratch::create("network", &shared);
     let compose = format!(
         "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n    networks: [outside]\nnetworks:\n  outside:\n    external: true\n    name: {shared}\n"
     );
@@ -792,17 +778,8 @@ fn down_rmi_removes_the_project_images() {
     let p = TestProject::new("rmi", "services: {}\n");
     let local = format!("{}-built", p.name);
     let named = format!("berthtest-rmi-named-{}:v1", std::process::id());
-    docker_ok(&["tag", BASE_IMAGE, &local]);
-    docker_ok(&["tag", BASE_IMAGE, &named]);
-    struct Untag(Vec<String>);
-    impl Drop for Untag {
-        fn drop(&mut self) {
-            for image in &self.0 {
-                let _ = docker(&["rmi", image]);
-            }
-        }
-    }
-    let _untag = Untag(vec![local.clone(), named.clone()]);
+    let _local = Scratch::create("image", &local);
+    let _named = Scratch::create("image", &named);
     p.write(&format!(
         "services:\n  built:\n    build: .\n    command: sleep 3600\n    init: true\n  named:\n    image: {named}\n    command: sleep 3600\n    init: true\n"
     ));
@@ -846,4 +823,70 @@ fn unreachable_tcp_engine_is_a_clear_error() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "Cannot connect to the Docker daemon at tcp://127.0.0.1:1. Is the docker daemon running?"
     );
+}
+
+/// The docker config file's proxies go under every container's environment, as the
+/// reference puts them.
+#[test]
+fn proxies_from_the_docker_config_file_reach_the_containers() {
+    let compose = format!("services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    environment: {{A: b}}\n");
+    let p = TestProject::new("proxies", &compose);
+    let config = p.dir.path().join("docker-config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.json"),
+        r#"{"proxies":{"default":{"httpProxy":"http://proxy:3128","noProxy":"localhost"}}}"#,
+    )
+    .unwrap();
+    let env_of = |program: std::path::PathBuf| {
+        let out = std::process::Command::new(program)
+            .current_dir(p.dir.path())
+            .env("DOCKER_CONFIG", &config)
+            .args(["-p", &p.name, "create"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = p.inspect(&format!("{}-s-1", p.name), "{{json .Config.Env}}");
+        p.berth_ok(&["down"]);
+        // The reference adds the proxies in Go's random map order.
+        let mut env: Vec<String> = serde_json::from_str(&json).unwrap();
+        env.sort();
+        env
+    };
+    let ours = env_of(common::engine::berth());
+    let theirs = env_of(common::engine::reference());
+    assert_eq!(ours, theirs);
+    assert!(
+        ours.contains(&"http_proxy=http://proxy:3128".to_string()),
+        "{ours:?}"
+    );
+}
+
+/// `down -p name` elsewhere than the project folder finds everything by its labels.
+#[test]
+fn down_by_name_alone() {
+    let p = TestProject::new("byname", &pair("a"));
+    p.berth_ok(&["up", "-d"]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::engine::berth())
+        .current_dir(elsewhere.path())
+        .args(["-p", &p.name, "down"])
+        .output()
+        .unwrap();
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{progress}");
+    assert!(ids(&p).is_empty(), "{progress}");
+    // web depends on db (from the depends_on label): it goes down first.
+    let web = progress
+        .find(&format!("Container {}-web-1  Removed", p.name))
+        .unwrap();
+    let db = progress
+        .find(&format!("Container {}-db-1  Stopping", p.name))
+        .unwrap();
+    assert!(web < db, "{progress}");
+    assert!(progress.contains(&format!("Network {}_default  Removed", p.name)));
 }

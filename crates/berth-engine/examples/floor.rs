@@ -145,10 +145,8 @@ async fn purge(engine: &Engine, project: &str) -> Result<(), EngineError> {
 }
 
 async fn run(args: &[String], env: &IndexMap<String, String>) -> Result<(), EngineError> {
-    // A minimal client learns the API version from a ping (as the docker CLI does, from the
-    // `API-Version` header), not from `GET /version`, which costs the engine ~10 ms.
-    let engine = Engine::connect_pinned(env, (1, 41))?;
-    engine.ping().await?;
+    // Negotiates the API version with one ping, as the docker CLI does.
+    let engine = Engine::connect(env).await?;
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
     match arg(0) {
         "up" => {

@@ -10,17 +10,51 @@ use indexmap::IndexMap;
 /// The key docker uses in `auths` for Docker Hub.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
-/// Credentials for the registry `domain`, if the config file has some.
-pub fn registry_credentials(
-    env: &IndexMap<String, String>,
-    domain: &str,
-) -> Option<DockerCredentials> {
+/// The docker CLI's config file, parsed (`None` when absent or unreadable).
+fn config_file(env: &IndexMap<String, String>) -> Option<serde_json::Value> {
     let dir = match env.get("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
         Some(d) => d.clone(),
         None => format!("{}/.docker", env.get("HOME")?),
     };
     let text = std::fs::read_to_string(format!("{dir}/config.json")).ok()?;
-    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The proxy variables the docker CLI adds to every container (`ParseProxyConfig`): the
+/// config file's `proxies` entry for the engine `host`, else its `default` one, each set in
+/// upper and lower case.
+pub fn proxy_env(env: &IndexMap<String, String>, host: &str) -> IndexMap<String, String> {
+    let mut vars = IndexMap::new();
+    let Some(config) = config_file(env) else {
+        return vars;
+    };
+    let Some(proxies) = config.get("proxies") else {
+        return vars;
+    };
+    let Some(entry) = proxies.get(host).or_else(|| proxies.get("default")) else {
+        return vars;
+    };
+    for (key, name) in [
+        ("httpProxy", "HTTP_PROXY"),
+        ("httpsProxy", "HTTPS_PROXY"),
+        ("noProxy", "NO_PROXY"),
+        ("ftpProxy", "FTP_PROXY"),
+        ("allProxy", "ALL_PROXY"),
+    ] {
+        if let Some(value) = entry.get(key).and_then(|v| v.as_str()) {
+            vars.insert(name.to_string(), value.to_string());
+            vars.insert(name.to_lowercase(), value.to_string());
+        }
+    }
+    vars
+}
+
+/// Credentials for the registry `domain`, if the config file has some.
+pub fn registry_credentials(
+    env: &IndexMap<String, String>,
+    domain: &str,
+) -> Option<DockerCredentials> {
+    let config = config_file(env)?;
     let key = if domain == "docker.io" {
         DOCKER_HUB_KEY
     } else {
@@ -44,6 +78,35 @@ pub fn registry_credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxies_become_upper_and_lower_case_variables() {
+        let dir = std::env::temp_dir().join(format!("berth-proxy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.json"),
+            r#"{"proxies":{"default":{"httpProxy":"http://p:3128","noProxy":"localhost"}}}"#,
+        )
+        .unwrap();
+        let env: IndexMap<String, String> = [(
+            "DOCKER_CONFIG".to_string(),
+            dir.to_string_lossy().into_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let vars = proxy_env(&env, "unix:///var/run/docker.sock");
+        let list: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            list,
+            [
+                "HTTP_PROXY=http://p:3128",
+                "http_proxy=http://p:3128",
+                "NO_PROXY=localhost",
+                "no_proxy=localhost"
+            ]
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn reads_the_auths_entry_of_the_registry() {

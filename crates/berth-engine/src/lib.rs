@@ -6,6 +6,7 @@
 
 mod calls;
 mod credentials;
+mod negotiate;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -14,7 +15,7 @@ use indexmap::IndexMap;
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output};
-pub use credentials::registry_credentials;
+pub use credentials::{proxy_env, registry_credentials};
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -66,6 +67,14 @@ impl EngineError {
     }
 }
 
+/// A bollard client for `host` speaking `version`.
+fn rebuild(host: &str, version: &bollard::ClientVersion) -> Result<Docker, bollard::errors::Error> {
+    match host.strip_prefix("unix://") {
+        Some(path) => Docker::connect_with_unix(path, TIMEOUT_SECS, version),
+        None => Docker::connect_with_http(host, TIMEOUT_SECS, version),
+    }
+}
+
 /// A connection to one engine.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -76,52 +85,45 @@ pub struct Engine {
 impl Engine {
     /// Connects as the docker CLI does from its environment, and negotiates the API version.
     pub async fn connect(env: &IndexMap<String, String>) -> Result<Engine, EngineError> {
-        let engine = Engine::unnegotiated(env, bollard::API_DEFAULT_VERSION)?;
-        let docker = engine
-            .docker
-            .negotiate_version()
-            .await
-            .map_err(|e| EngineError::from_bollard(&engine.host, e))?;
-        Ok(Engine {
-            docker,
-            host: engine.host,
-        })
-    }
-
-    /// Connects speaking API `major.minor` without asking the engine (no `GET /version`,
-    /// which costs an engine 20.10 about 10 ms: it runs runc and docker-init to report their
-    /// versions). For the benchmark's floor client.
-    pub fn connect_pinned(
-        env: &IndexMap<String, String>,
-        (major, minor): (usize, usize),
-    ) -> Result<Engine, EngineError> {
-        let version = bollard::ClientVersion {
-            major_version: major,
-            minor_version: minor,
-        };
-        Engine::unnegotiated(env, &version)
-    }
-
-    fn unnegotiated(
-        env: &IndexMap<String, String>,
-        version: &bollard::ClientVersion,
-    ) -> Result<Engine, EngineError> {
         let host = env
             .get("DOCKER_HOST")
             .filter(|h| !h.is_empty())
             .cloned()
             .unwrap_or_else(|| DEFAULT_SOCKET.to_string());
-        let connected = if let Some(path) = host.strip_prefix("unix://") {
-            Docker::connect_with_unix(path, TIMEOUT_SECS, version)
-        } else if host.starts_with("tcp://") || host.starts_with("http://") {
-            Docker::connect_with_http(&host, TIMEOUT_SECS, version)
-        } else {
+        if !(host.starts_with("unix://")
+            || host.starts_with("tcp://")
+            || host.starts_with("http://"))
+        {
             return Err(EngineError::Other(format!(
                 "unable to parse docker host `{host}`"
             )));
-        };
+        }
+        let connected = rebuild(&host, bollard::API_DEFAULT_VERSION);
         let docker = connected.map_err(|e| EngineError::from_bollard(&host, e))?;
+        // The version bollard sends is the lower of its own and the engine's, as the docker
+        // CLI's negotiation gives.
+        let docker = match negotiate::ping_api_version(&host).await {
+            Ok(Some(engine)) => {
+                let ours = bollard::API_DEFAULT_VERSION;
+                let version = engine.min((ours.major_version, ours.minor_version));
+                let version = bollard::ClientVersion {
+                    major_version: version.0,
+                    minor_version: version.1,
+                };
+                rebuild(&host, &version).map_err(|e| EngineError::from_bollard(&host, e))?
+            }
+            Ok(None) => docker
+                .negotiate_version()
+                .await
+                .map_err(|e| EngineError::from_bollard(&host, e))?,
+            Err(_) => return Err(EngineError::Unreachable { host }),
+        };
         Ok(Engine { docker, host })
+    }
+
+    /// The address of the engine (`unix://…`, `tcp://…`).
+    pub fn host(&self) -> &str {
+        &self.host
     }
 
     /// The negotiated API version as (major, minor), to gate features newer engines have.

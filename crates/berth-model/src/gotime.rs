@@ -222,6 +222,59 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A UTC calendar date and time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcTime {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+}
+
+impl UtcTime {
+    /// The UTC date and time `secs` seconds after the Unix epoch (civil-from-days, the
+    /// inverse of `days_from_civil`).
+    pub fn from_unix(secs: i64) -> UtcTime {
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        UtcTime {
+            year: yoe + era * 400 + i64::from(month <= 2),
+            month,
+            day,
+            hour: rem / 3600,
+            minute: rem % 3600 / 60,
+            second: rem % 60,
+        }
+    }
+
+    /// The current time.
+    pub fn now() -> (UtcTime, u32) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        (UtcTime::from_unix(now.as_secs() as i64), now.subsec_nanos())
+    }
+
+    /// `2006-01-02`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `15:04:05`.
+    pub fn clock(&self) -> String {
+        format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second)
+    }
+}
+
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
@@ -413,6 +466,15 @@ mod tests {
         assert!(!t("0001-01-01T00:00:00.5Z").is_go_zero());
         assert!(!t("1970-01-01").is_go_zero());
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+        let t = UtcTime::from_unix(1_795_000_000);
+        assert_eq!(
+            (t.date(), t.clock()),
+            ("2026-11-18".to_string(), "11:06:40".to_string())
+        );
+        assert_eq!(
+            days_from_civil(t.year, t.month, t.day),
+            1_795_000_000 / 86_400
+        );
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
     }
 

@@ -32,6 +32,8 @@ pub trait LogConsumer: Send + Sync {
     fn stopping(&self);
     /// `Aborting on container exit...`.
     fn aborting(&self);
+    /// A plain line on standard output.
+    fn notice(&self, message: &str);
 }
 
 /// When the first exit stops everything.
@@ -83,6 +85,8 @@ pub async fn up_attached(
     created();
     if runner.dry_run {
         up::start_services(runner, project, &containers, options.wait_timeout).await?;
+        consumer
+            .notice("end of 'compose up' output, interactive run is not supported in dry-run mode");
         return Ok(0);
     }
     let mut attached: Vec<(Container, String)> = containers

@@ -4,7 +4,6 @@
 
 use berth_engine::{Engine, ObjectFilter};
 use berth_model::labels;
-use berth_plan::graph::Graph;
 use berth_plan::Container;
 use futures_util::future::{join_all, try_join_all};
 
@@ -13,6 +12,7 @@ use crate::events::{status, Event, Progress, Status};
 use crate::observe;
 use crate::project::{project_filter, ProjectSpec};
 use crate::runner::Runner;
+use crate::scope::{Scope, Widen};
 use crate::walk::walk;
 
 /// Which images `down --rmi` removes.
@@ -51,18 +51,11 @@ pub async fn down(
         .into_iter()
         .filter(|c| options.remove_orphans || !c.oneoff)
         .collect();
-    let services: Vec<String> = match project {
-        Some(p) => p.typed.services.keys().cloned().collect(),
-        None => {
-            let mut names: Vec<String> = Vec::new();
-            for c in containers.iter().filter(|c| !c.oneoff) {
-                if !names.contains(&c.service) {
-                    names.push(c.service.clone());
-                }
-            }
-            names
-        }
+    let scope = match project {
+        Some(p) => Scope::from_project(p),
+        None => Scope::from_labels(&containers),
     };
+    let services: Vec<String> = scope.names().map(str::to_string).collect();
     let selected: Vec<String> = if options.services.is_empty() {
         services.clone()
     } else {
@@ -79,13 +72,14 @@ pub async fn down(
         }
         chosen
     };
-    let graph = match project {
-        Some(p) => crate::up::dependency_graph(p),
-        None => graph_from_labels(&services, &containers),
-    };
+    let graph = scope.graph();
     let resource_to_remove = !containers.is_empty();
     // Selected services and what depends on them go down (`WithRootNodesAndDown`).
-    let going_down = with_dependents(&graph, &selected);
+    let going_down: Vec<String> = scope
+        .select(&selected, Widen::Dependents)?
+        .names()
+        .map(str::to_string)
+        .collect();
     walk(&graph, true, |service| {
         let containers = &containers;
         let runner = &runner;
@@ -167,40 +161,6 @@ pub async fn down(
         result?;
     }
     Ok(())
-}
-
-/// The selected services and every service that depends on them, transitively.
-fn with_dependents(graph: &Graph, selected: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = selected.to_vec();
-    let mut i = 0;
-    while i < out.len() {
-        for d in graph.dependents(&out[i]) {
-            if !out.iter().any(|o| o == d) {
-                out.push(d.to_string());
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The graph compose rebuilds from containers when there is no file: the
-/// `com.docker.compose.depends_on` label (`svc:condition:restart,…`).
-fn graph_from_labels(services: &[String], containers: &[Container]) -> Graph {
-    Graph::new(services.iter().map(|s| {
-        let deps: Vec<String> = containers
-            .iter()
-            .find(|c| &c.service == s)
-            .and_then(|c| c.labels.get(labels::DEPENDS_ON))
-            .map(|l| {
-                l.split(',')
-                    .filter(|d| !d.is_empty())
-                    .map(|d| d.split(':').next().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        (s.clone(), deps)
-    }))
 }
 
 /// The project's own networks on the engine (id, name): created by compose for this
@@ -348,14 +308,18 @@ async fn remove_network(runner: &Runner<'_>, id: &str, name: &str) -> OpsResult<
     }
 }
 
-async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
-    let event = format!("Volume {name}");
+/// Removes a volume or an image with compose's events: in use is a warning, already
+/// gone is done.
+async fn remove_resource<F>(runner: &Runner<'_>, event: String, remove: F) -> OpsResult<()>
+where
+    F: std::future::Future<Output = Result<(), berth_engine::EngineError>>,
+{
     runner.progress.event(status::removing(&event));
     if runner.dry_run {
         runner.progress.event(status::removed(&event));
         return Ok(());
     }
-    match runner.engine.remove_volume(name).await {
+    match remove.await {
         Ok(()) => runner.progress.event(status::removed(&event)),
         Err(e) if e.is_conflict() => runner.progress.event(Event::new(
             &event,
@@ -372,26 +336,12 @@ async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
     Ok(())
 }
 
+async fn remove_volume(runner: &Runner<'_>, name: &str) -> OpsResult<()> {
+    let remove = runner.engine.remove_volume(name);
+    remove_resource(runner, format!("Volume {name}"), remove).await
+}
+
 async fn remove_image(runner: &Runner<'_>, image: &str) -> OpsResult<()> {
-    let event = format!("Image {image}");
-    runner.progress.event(status::removing(&event));
-    if runner.dry_run {
-        runner.progress.event(status::removed(&event));
-        return Ok(());
-    }
-    match runner.engine.remove_image(image).await {
-        Ok(()) => runner.progress.event(status::removed(&event)),
-        Err(e) if e.is_conflict() => runner.progress.event(Event::new(
-            &event,
-            Status::Warning,
-            "Resource is still in use",
-        )),
-        Err(e) if e.is_not_found() => runner.progress.event(Event::new(
-            &event,
-            Status::Done,
-            "Warning: No resource found to remove",
-        )),
-        Err(e) => return Err(e.into()),
-    }
-    Ok(())
+    let remove = runner.engine.remove_image(image);
+    remove_resource(runner, format!("Image {image}"), remove).await
 }

@@ -132,10 +132,8 @@ impl<'a> Runner<'a> {
         }
         self.progress.event(status::starting(&id));
         if !self.dry_run {
-            if let Err(e) = self.engine.start_container(cid).await {
-                self.progress.event(status::failed(&id, &e.to_string()));
-                return Err(e.into());
-            }
+            // compose's startService returns the error without an event.
+            self.engine.start_container(cid).await?;
         }
         self.progress.event(status::started(&id));
         Ok(())

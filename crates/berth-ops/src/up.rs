@@ -48,6 +48,9 @@ pub struct UpOptions {
     pub dry_run: bool,
     /// `-y`: recreate diverged volumes without asking.
     pub assume_yes: bool,
+    /// Proxy variables from the docker CLI's config file, put under every container's
+    /// environment.
+    pub proxy_env: IndexMap<String, String>,
 }
 
 impl Default for UpOptions {
@@ -66,6 +69,7 @@ impl Default for UpOptions {
             parallel: None,
             dry_run: false,
             assume_yes: false,
+            proxy_env: IndexMap::new(),
         }
     }
 }
@@ -438,12 +442,7 @@ fn create_prerequisites(service: &Service) -> Vec<String> {
 
 /// The dependency graph of the enabled services (`depends_on`).
 pub fn dependency_graph(project: &ProjectSpec) -> Graph {
-    Graph::new(project.typed.services.values().map(|s| {
-        (
-            s.name.clone(),
-            s.dependencies().map(str::to_string).collect::<Vec<_>>(),
-        )
-    }))
+    crate::scope::Scope::from_project(project).graph()
 }
 
 /// The service's model with `service:x` references replaced by container IDs, as compose
@@ -642,7 +641,6 @@ async fn apply_actions(
     let service_containers: IndexMap<String, String> =
         first.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let api_version = runner.engine.api_version();
-    let no_proxy = IndexMap::new();
     let spec_for = |number: u32,
                     name: String,
                     replace: Option<String>,
@@ -659,7 +657,7 @@ async fn apply_actions(
             service_container_names: container_names,
             inherited_volumes: &inherited,
             api_version,
-            proxy_env: &no_proxy,
+            proxy_env: &options.proxy_env,
             api_socket_config: None,
         };
         let (spec, warnings) =

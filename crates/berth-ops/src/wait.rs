@@ -273,3 +273,44 @@ pub async fn wait_for_project(
     );
     bounded(timeout, waits, expired).await
 }
+
+/// Before `dependant` starts (`start`, `restart`): waits for its dependencies as `scope`
+/// records them, the project loaded or rebuilt from labels (compose's `waitDependencies`).
+pub async fn wait_scope_dependencies(
+    runner: &Runner<'_>,
+    scope: &crate::scope::Scope,
+    dependant: &str,
+    containers: &[Container],
+    timeout: Option<Duration>,
+) -> OpsResult<()> {
+    let Some(dependencies) = scope.services.get(dependant) else {
+        return Ok(());
+    };
+    let mut waits = Vec::new();
+    for (dep, config) in dependencies {
+        let Some(condition) = config.condition else {
+            continue;
+        };
+        if !scope.contains(dep) {
+            return Err(OpsError::message(format!("no such service: {dep}")));
+        }
+        if !scope.waits_for(dep) {
+            continue;
+        }
+        let list: Vec<&Container> = containers
+            .iter()
+            .filter(|c| c.service == *dep && !c.oneoff)
+            .collect();
+        if list.is_empty() {
+            let message = format!("{dependant} is missing dependency {dep}");
+            if config.required {
+                return Err(OpsError::message(message));
+            }
+            runner.progress.warning(&message);
+            continue;
+        }
+        let required = config.required;
+        waits.push(async move { wait_for(runner, dep, &list, condition, required).await });
+    }
+    bounded(timeout, waits, "timeout waiting for dependencies".into()).await
+}

@@ -73,27 +73,8 @@ impl LogPrinter {
 
 /// Go's `RFC3339NanoFixed` in UTC: nine fractional digits, `Z`.
 fn timestamp() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        now.subsec_nanos()
-    )
+    let (t, nanos) = berth_model::gotime::UtcTime::now();
+    format!("{}T{}.{nanos:09}Z", t.date(), t.clock())
 }
 
 fn write(stream: LogStream, text: &str) {
@@ -135,6 +116,10 @@ impl LogConsumer for LogPrinter {
             LogStream::Stdout,
             "Gracefully Stopping... press Ctrl+C again to force\n",
         );
+    }
+
+    fn notice(&self, message: &str) {
+        write(LogStream::Stdout, &format!("{message}\n"));
     }
 
     fn aborting(&self) {

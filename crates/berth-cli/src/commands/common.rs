@@ -34,6 +34,20 @@ pub fn block_on<F: std::future::Future<Output = CmdResult>>(future: F) -> u8 {
     }
 }
 
+/// The engine address: `-H`, else `DOCKER_HOST`, else the local socket.
+pub fn docker_host(global: &GlobalFlags, settings: &Settings) -> String {
+    global
+        .host
+        .clone()
+        .or_else(|| {
+            settings
+                .var("DOCKER_HOST")
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| berth_engine::DEFAULT_SOCKET.to_string())
+}
+
 /// Connects to the engine named by the environment (or `-H`).
 pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, Exit> {
     let mut env = settings.env.clone();
@@ -61,8 +75,26 @@ pub fn load_spec(
     settings: &Settings,
     services: &[String],
 ) -> Result<ProjectSpec, Exit> {
-    let options = project_options(global, settings);
     let mut diags = Diagnostics::default();
+    match try_load_spec(global, settings, services, true, &mut diags)? {
+        Ok(spec) => {
+            report(settings, &diags);
+            Ok(spec)
+        }
+        Err(failure) => Err(Exit(fail(settings, &diags, failure))),
+    }
+}
+
+/// Loads the project; a load failure comes back unprinted (the outer error is a failure
+/// after loading, already printed).
+fn try_load_spec(
+    global: &GlobalFlags,
+    settings: &Settings,
+    services: &[String],
+    resolve_environment: bool,
+    diags: &mut Diagnostics,
+) -> Result<Result<ProjectSpec, berth_loader::LoadFailure>, Exit> {
+    let options = project_options(global, settings);
     let compatibility =
         global.compatibility.unwrap_or(false) || settings.flag("COMPOSE_COMPATIBILITY");
     let request = LoadRequest {
@@ -71,13 +103,12 @@ pub fn load_spec(
             ..LoadSwitches::default()
         },
         services: services.to_vec(),
-        resolve_environment: true,
+        resolve_environment,
     };
-    let project = match berth_loader::load_project(&options, &request, &mut diags) {
+    let project = match berth_loader::load_project(&options, &request, diags) {
         Ok(p) => p,
-        Err(failure) => return Err(Exit(fail(settings, &diags, failure))),
+        Err(failure) => return Ok(Err(failure)),
     };
-    report(settings, &diags);
     let typed = project.typed().map_err(|e| error(&e.to_string()))?;
     let mut disabled = indexmap::IndexMap::new();
     for (name, model) in &project.disabled_services {
@@ -85,7 +116,7 @@ pub fn load_spec(
             .map_err(|e| error(&e.to_string()))?;
         disabled.insert(name.clone(), service);
     }
-    Ok(ProjectSpec {
+    Ok(Ok(ProjectSpec {
         name: project.name.clone(),
         working_dir: project.working_dir.clone(),
         config_files: project.config_files.clone(),
@@ -95,7 +126,36 @@ pub fn load_spec(
         typed,
         disabled,
         separator: if compatibility { "_" } else { "-" },
-    })
+    }))
+}
+
+/// compose's `projectOrName`, for the commands that act on what is running: with `-p` and
+/// no `-f` the name is enough (the verbs rebuild the services from container labels, even
+/// when the directory has a compose file); otherwise the file is loaded with `services`
+/// selected (an unknown one is an error) and env files unread. When loading fails and
+/// `COMPOSE_PROJECT_NAME` is set, that name is used instead, silently.
+pub fn project_or_name(
+    global: &GlobalFlags,
+    settings: &Settings,
+    services: &[String],
+) -> Result<(Option<ProjectSpec>, String), Exit> {
+    if let (Some(name), true) = (&global.project_name, global.file.is_empty()) {
+        if !name.is_empty() {
+            return Ok((None, name.to_lowercase()));
+        }
+    }
+    let mut diags = Diagnostics::default();
+    match try_load_spec(global, settings, services, false, &mut diags)? {
+        Ok(spec) => {
+            report(settings, &diags);
+            let name = spec.name.clone();
+            Ok((Some(spec), name))
+        }
+        Err(failure) => match settings.var("COMPOSE_PROJECT_NAME") {
+            Some(name) if !name.is_empty() => Ok((None, name.to_lowercase())),
+            _ => Err(Exit(fail(settings, &diags, failure))),
+        },
+    }
 }
 
 /// The project name only: `-p`, else `COMPOSE_PROJECT_NAME`, else what the files say,

@@ -253,6 +253,7 @@ fn up_options(
         parallel: common::parallel(global, settings),
         dry_run: common::dry_run(global),
         assume_yes: on(c.yes),
+        proxy_env: berth_engine::proxy_env(&settings.env, &common::docker_host(global, settings)),
         ..UpOptions::default()
     })
 }

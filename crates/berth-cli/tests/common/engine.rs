@@ -187,3 +187,30 @@ impl Drop for TestProject {
         }
     }
 }
+
+/// An engine object a test made outside any project (`docker network create`, a tag…),
+/// removed with `docker <kind> rm <name>` however the test ends.
+pub struct Scratch {
+    kind: &'static str,
+    name: String,
+}
+
+impl Scratch {
+    /// Runs `docker <kind> create <name>` (`kind` "tag" tags the base image instead).
+    pub fn create(kind: &'static str, name: &str) -> Scratch {
+        match kind {
+            "image" => docker_ok(&["tag", BASE_IMAGE, name]),
+            _ => docker_ok(&[kind, "create", name]),
+        };
+        Scratch {
+            kind,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = docker(&[self.kind, "rm", &self.name]);
+    }
+}

@@ -355,28 +355,8 @@ fn go_g3(v: f64) -> String {
 /// (The reference prints the local zone; berth prints UTC, which is what containers and
 /// CI machines mostly run in.)
 pub fn go_time_string(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} +0000 UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Howard Hinnant's civil-from-days.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    let t = berth_model::gotime::UtcTime::from_unix(secs);
+    format!("{} {} +0000 UTC", t.date(), t.clock())
 }
 
 /// docker's `formatter.DisplayablePorts`: consecutive ports published on the same number

@@ -1,0 +1,41 @@
+//! `pause` and `unpause`.
+
+use berth_ops::pause::PauseOptions;
+use clap::Args;
+
+use crate::cli::GlobalFlags;
+use crate::commands::common::{self, error};
+use crate::settings::Settings;
+
+#[derive(Debug, Args, Default)]
+pub struct PauseArgs {
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+pub fn run_pause(global: &GlobalFlags, args: &PauseArgs, settings: &Settings) -> u8 {
+    run(global, args, settings, true)
+}
+
+pub fn run_unpause(global: &GlobalFlags, args: &PauseArgs, settings: &Settings) -> u8 {
+    run(global, args, settings, false)
+}
+
+fn run(global: &GlobalFlags, args: &PauseArgs, settings: &Settings, pause: bool) -> u8 {
+    common::block_on(async {
+        let (project, name) = common::project_or_name(global, settings, &args.services)?;
+        let options = PauseOptions {
+            services: args.services.clone(),
+            dry_run: common::dry_run(global),
+        };
+        let engine = common::connect(global, settings).await?;
+        let renderer = common::renderer(global, settings);
+        let result = if pause {
+            berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, &renderer).await
+        } else {
+            berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, &renderer).await
+        };
+        renderer.finish();
+        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+    })
+}

@@ -1,0 +1,92 @@
+//! `rm`: remove stopped containers, after listing them and asking (unless `-f`).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use berth_ops::rm::RmOptions;
+use berth_ops::stop::StopOptions;
+use clap::Args;
+
+use crate::cli::{parse_go_bool, GlobalFlags};
+use crate::commands::common::{self, error};
+use crate::output;
+use crate::settings::Settings;
+
+#[derive(Debug, Args, Default)]
+pub struct RmArgs {
+    /// Don't ask to confirm removal
+    #[arg(short = 'f', long = "force", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub force: Option<bool>,
+    /// Stop the containers, if required, before removing
+    #[arg(short = 's', long = "stop", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub stop: Option<bool>,
+    /// Remove any anonymous volumes attached to containers
+    #[arg(short = 'v', long = "volumes", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub volumes: Option<bool>,
+    /// Deprecated - no effect
+    #[arg(short = 'a', long = "all", hide = true, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub all: Option<bool>,
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
+    common::block_on(async {
+        let (project, name) = common::project_or_name(global, settings, &args.services)?;
+        let options = RmOptions {
+            services: args.services.clone(),
+            stop: args.stop.unwrap_or(false),
+            force: args.force.unwrap_or(false),
+            volumes: args.volumes.unwrap_or(false),
+            parallel: common::parallel(global, settings),
+            dry_run: common::dry_run(global),
+        };
+        let engine = common::connect(global, settings).await?;
+        if options.stop {
+            let stop = StopOptions {
+                services: options.services.clone(),
+                timeout: None,
+                parallel: options.parallel,
+                dry_run: options.dry_run,
+            };
+            let renderer = common::renderer(global, settings);
+            let result =
+                berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, &renderer).await;
+            renderer.finish();
+            result.map_err(|e| error(&e.to_string()))?;
+        }
+        let containers = berth_ops::rm::stopped(&engine, &name, project.as_ref(), &options)
+            .await
+            .map_err(|e| error(&e.to_string()))?;
+        if containers.is_empty() {
+            output::info("No stopped containers\n");
+            return Ok(0);
+        }
+        let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+        let message = format!("Going to remove {}", names.join(", "));
+        if options.force {
+            output::data(&format!("{message}\n"));
+        } else if !confirm(&message) {
+            return Ok(0);
+        }
+        let renderer = common::renderer(global, settings);
+        let result = berth_ops::rm::remove(&engine, &containers, &options, &renderer).await;
+        renderer.finish();
+        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+    })
+}
+
+/// compose's prompt: on a terminal a question with `(y/N)`; otherwise the message is
+/// written as is and one line of stdin answers (`y` or a Go boolean; anything else is no).
+fn confirm(message: &str) -> bool {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        output::data(&format!("? {message} (y/N) "));
+    } else {
+        output::data(message);
+    }
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = stdin.lock().read_line(&mut answer);
+    let answer = answer.trim().to_lowercase();
+    answer == "y" || berth_loader::setup::parse_go_bool(&answer).unwrap_or(false)
+}

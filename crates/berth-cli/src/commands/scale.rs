@@ -1,0 +1,106 @@
+//! `scale SERVICE=REPLICAS...`: converge the named services to their new replica counts
+//! (compose's scale is create + start of those services, as `up` does them).
+
+use std::collections::BTreeMap;
+
+use berth_ops::up::UpOptions;
+use clap::Args;
+
+use crate::cli::{parse_go_bool, GlobalFlags};
+use crate::commands::common::{self, error};
+use crate::output;
+use crate::settings::Settings;
+
+#[derive(Debug, Args, Default)]
+pub struct ScaleArgs {
+    /// Don't start linked services
+    #[arg(long = "no-deps", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_deps: Option<bool>,
+    #[arg(value_name = "SERVICE=REPLICAS")]
+    pub services: Vec<String>,
+}
+
+/// compose's `parseServicesReplicasArgs`.
+fn parse_replicas(args: &[String]) -> Result<BTreeMap<String, i64>, String> {
+    let mut out = BTreeMap::new();
+    for arg in args {
+        let Some((key, value)) = arg
+            .split_once('=')
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        else {
+            return Err(format!("invalid scale specifier: {arg}"));
+        };
+        // Go's Atoi: an optional sign and decimal digits.
+        let replicas: i64 = value.parse().map_err(|_| {
+            format!("invalid scale specifier: can't parse replica value as int: {arg}")
+        })?;
+        out.insert(key.to_string(), replicas);
+    }
+    Ok(out)
+}
+
+pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
+    if args.services.is_empty() {
+        output::error("requires at least 1 arg(s), only received 0");
+        return 1;
+    }
+    let replicas = match parse_replicas(&args.services) {
+        Ok(r) => r,
+        Err(message) => {
+            output::error(&message);
+            return 1;
+        }
+    };
+    common::block_on(async {
+        let services: Vec<String> = replicas.keys().cloned().collect();
+        let mut project = common::load_spec(global, settings, &services)?;
+        if args.no_deps.unwrap_or(false) {
+            project.keep_only(&services);
+        }
+        for (name, count) in &replicas {
+            let Some(service) = project.typed.services.get_mut(name) else {
+                return Err(error(&format!("no such service: {name}")));
+            };
+            // compose-go's SetScale: both values, so they cannot disagree.
+            service.scale = Some(*count);
+            if let Some(deploy) = service.deploy.as_mut() {
+                deploy.replicas = Some(*count);
+            }
+        }
+        let options = UpOptions {
+            services,
+            parallel: common::parallel(global, settings),
+            dry_run: common::dry_run(global),
+            ..UpOptions::default()
+        };
+        let engine = common::connect(global, settings).await?;
+        let renderer = common::renderer(global, settings);
+        let result = berth_ops::up::up(&engine, &project, &options, &renderer).await;
+        renderer.finish();
+        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_replicas;
+
+    #[test]
+    fn specifiers_are_checked_as_compose_does() {
+        let ok = parse_replicas(&["web=3".into(), "db=0".into()]).unwrap();
+        assert_eq!(ok["web"], 3);
+        assert_eq!(ok["db"], 0);
+        assert_eq!(
+            parse_replicas(&["web".into()]).unwrap_err(),
+            "invalid scale specifier: web"
+        );
+        assert_eq!(
+            parse_replicas(&["=2".into()]).unwrap_err(),
+            "invalid scale specifier: =2"
+        );
+        assert_eq!(
+            parse_replicas(&["web=x".into()]).unwrap_err(),
+            "invalid scale specifier: can't parse replica value as int: web=x"
+        );
+    }
+}

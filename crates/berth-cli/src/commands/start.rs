@@ -1,0 +1,32 @@
+//! `start`: start existing containers (compose 2.40.3 has no flags here).
+
+use berth_ops::start::StartOptions;
+use clap::Args;
+
+use crate::cli::GlobalFlags;
+use crate::commands::common::{self, error};
+use crate::settings::Settings;
+
+#[derive(Debug, Args, Default)]
+pub struct StartArgs {
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+pub fn run(global: &GlobalFlags, args: &StartArgs, settings: &Settings) -> u8 {
+    common::block_on(async {
+        let (project, name) = common::project_or_name(global, settings, &args.services)?;
+        let options = StartOptions {
+            services: args.services.clone(),
+            wait_timeout: None,
+            parallel: common::parallel(global, settings),
+            dry_run: common::dry_run(global),
+        };
+        let engine = common::connect(global, settings).await?;
+        let renderer = common::renderer(global, settings);
+        let result =
+            berth_ops::start::start(&engine, &name, project.as_ref(), &options, &renderer).await;
+        renderer.finish();
+        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+    })
+}

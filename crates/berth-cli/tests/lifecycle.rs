@@ -1,0 +1,663 @@
+//! The lifecycle commands on the real engine: start, stop, restart, kill, pause, unpause,
+//! rm and scale. Each scenario runs through berth and through the reference docker compose
+//! (on a project of its own), then compares exit statuses, stdout, and the progress lines
+//! (sorted, since containers of one step work in parallel, plus each container's own
+//! sequence of events); the engine state after each step is checked with `docker inspect`.
+//!
+//! Needs the engine and the image `berth-example/busybox:local` (built when absent); the
+//! tests fail without them. Each test removes what it created, also on failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const IMAGE: &str = "berth-example/busybox:local";
+const DEFAULT_REFERENCE: &str =
+    "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/compose/docker-compose";
+
+/// db ← app (restart: true) ← web. Stopping with SIGKILL keeps the tests fast (busybox
+/// `sleep` as PID 1 ignores SIGTERM); db has an anonymous volume for `rm -v`.
+const COMPOSE: &str = "services:
+  db:
+    image: berth-example/busybox:local
+    command: sleep 3600
+    stop_signal: SIGKILL
+    volumes: [/data]
+  app:
+    image: berth-example/busybox:local
+    command: sleep 3600
+    stop_signal: SIGKILL
+    depends_on:
+      db:
+        condition: service_started
+        restart: true
+  web:
+    image: berth-example/busybox:local
+    command: sleep 3600
+    stop_signal: SIGKILL
+    depends_on: [app]
+";
+
+fn reference() -> PathBuf {
+    #[allow(clippy::disallowed_methods)]
+    let path = std::env::var("BERTH_REFERENCE").unwrap_or_else(|_| DEFAULT_REFERENCE.into());
+    PathBuf::from(path)
+}
+
+fn berth() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_berth"))
+}
+
+/// Builds the test image when the engine lacks it; panics when there is no engine.
+fn ensure_image() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/busybox-image.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(IMAGE)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run busybox-image.sh");
+    assert!(status.success(), "the engine and {IMAGE} are needed");
+}
+
+fn docker(args: &[&str]) -> (bool, String) {
+    let out = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker CLI is needed");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    )
+}
+
+/// One run of a binary: exit status, stdout, stderr with the project name replaced by `P`.
+#[derive(Debug, Clone, PartialEq)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// How a run names the project.
+enum Naming<'a> {
+    /// `-p NAME`: without `-f`, the commands work from container labels.
+    Flag(&'a str),
+    /// `COMPOSE_PROJECT_NAME`: the file is loaded.
+    Env(&'a str),
+    Nothing,
+}
+
+/// A project on the engine, run by one binary from its own directory; removed on drop.
+struct Project {
+    name: String,
+    /// The other binary's project of the same test (normalised to `P` too, for runs of one
+    /// binary on the other's project).
+    sibling: String,
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+impl Project {
+    fn new(test: &str, bin: PathBuf, tag: &str) -> Project {
+        ensure_image();
+        let name = format!("berthtest-{test}-{tag}-{}", std::process::id());
+        let other = if tag == "b" { "r" } else { "b" };
+        let sibling = format!("berthtest-{test}-{other}-{}", std::process::id());
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("write compose.yaml");
+        Project {
+            name,
+            sibling,
+            dir,
+            bin,
+        }
+    }
+
+    /// Runs `args` with `--progress plain` in the project directory, named by
+    /// `COMPOSE_PROJECT_NAME`: the commands load the file (no `-p`, so no shortcut).
+    fn run(&self, args: &[&str]) -> Run {
+        self.command(self.dir.path(), Naming::Env(&self.name), args)
+    }
+
+    /// Runs from `dir` (with `-p NAME` when `with_name`), stdin empty.
+    fn run_in(&self, dir: &Path, with_name: bool, args: &[&str]) -> Run {
+        let naming = if with_name {
+            Naming::Flag(&self.name)
+        } else {
+            Naming::Nothing
+        };
+        self.command(dir, naming, args)
+    }
+
+    /// Runs this binary on `other`'s project, from `other`'s directory (file loaded).
+    fn run_on(&self, other: &Project, args: &[&str]) -> Run {
+        self.command(other.dir.path(), Naming::Env(&other.name), args)
+    }
+
+    fn command(&self, dir: &Path, naming: Naming, args: &[&str]) -> Run {
+        let mut cmd = Command::new(&self.bin);
+        cmd.env_remove("COMPOSE_PROJECT_NAME");
+        match naming {
+            Naming::Flag(name) => {
+                cmd.args(["-p", name]);
+            }
+            Naming::Env(name) => {
+                cmd.env("COMPOSE_PROJECT_NAME", name);
+            }
+            Naming::Nothing => {}
+        }
+        let out = cmd
+            .args(["--progress", "plain"])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("COMPOSE_FILE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run compose binary");
+        let clean = |b: &[u8]| {
+            let text = String::from_utf8_lossy(b)
+                .replace(&self.name, "P")
+                .replace(&self.sibling, "P");
+            // Engine errors name container IDs.
+            text.split('\n')
+                .map(|l| match l.find("Container ") {
+                    Some(i) if l.starts_with("Error response") => {
+                        let rest = &l[i + 10..];
+                        let after = rest.find(' ').map(|j| &rest[j..]).unwrap_or("");
+                        format!("{}Container ID{after}", &l[..i])
+                    }
+                    _ => l.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: clean(&out.stdout),
+            stderr: clean(&out.stderr),
+        }
+    }
+
+    /// Runs and asserts success.
+    fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(
+            run.code,
+            0,
+            "{args:?} failed: {run:?} ({})",
+            self.bin.display()
+        );
+        run
+    }
+
+    fn container(&self, service: &str, number: u32) -> String {
+        format!("{}-{service}-{number}", self.name)
+    }
+
+    /// `docker inspect` state of a container (`None`: it does not exist).
+    fn state(&self, service: &str, number: u32) -> Option<String> {
+        let (ok, out) = docker(&[
+            "inspect",
+            "-f",
+            "{{.State.Status}}",
+            &self.container(service, number),
+        ]);
+        ok.then_some(out)
+    }
+
+    fn started_at(&self, service: &str) -> String {
+        docker(&[
+            "inspect",
+            "-f",
+            "{{.State.StartedAt}}",
+            &self.container(service, 1),
+        ])
+        .1
+    }
+
+    /// Names of the project's containers, sorted.
+    fn containers(&self) -> Vec<String> {
+        let filter = format!("label=com.docker.compose.project={}", self.name);
+        let (_, out) = docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
+        let mut names: Vec<String> = out.lines().map(str::to_string).collect();
+        names.sort();
+        names
+    }
+
+    /// Everything observable about the project's containers (dry-run must keep it).
+    fn snapshot(&self) -> String {
+        let filter = format!("label=com.docker.compose.project={}", self.name);
+        let (_, ids) = docker(&["ps", "-aq", "--filter", &filter]);
+        let mut args = vec![
+            "inspect",
+            "-f",
+            "{{.Name}} {{.Id}} {{.State.Status}} {{.State.StartedAt}} {{.State.FinishedAt}}",
+        ];
+        args.extend(ids.lines());
+        if args.len() == 3 {
+            return String::new();
+        }
+        let mut lines: Vec<String> = docker(&args).1.lines().map(str::to_string).collect();
+        lines.sort();
+        lines.join("\n")
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let filter = format!("label=com.docker.compose.project={}", self.name);
+        let (_, ids) = docker(&["ps", "-aq", "--filter", &filter]);
+        if !ids.is_empty() {
+            let mut args = vec!["rm", "-f", "-v"];
+            args.extend(ids.lines());
+            docker(&args);
+        }
+        let (_, nets) = docker(&["network", "ls", "-q", "--filter", &filter]);
+        for n in nets.lines() {
+            docker(&["network", "rm", n]);
+        }
+        let (_, vols) = docker(&["volume", "ls", "-q", "--filter", &filter]);
+        for v in vols.lines() {
+            docker(&["volume", "rm", v]);
+        }
+    }
+}
+
+/// The same scenario on berth and on the reference.
+struct Pair {
+    berth: Project,
+    reference: Project,
+}
+
+impl Pair {
+    fn new(test: &str) -> Pair {
+        Pair {
+            berth: Project::new(test, berth(), "b"),
+            reference: Project::new(test, reference(), "r"),
+        }
+    }
+
+    /// Runs `args` on both and compares; returns berth's run.
+    fn same(&self, args: &[&str]) -> Run {
+        let theirs = self.reference.run(args);
+        let ours = self.berth.run(args);
+        assert_same(args, &ours, &theirs);
+        ours
+    }
+
+    fn up(&self) {
+        self.berth.ok(&["up", "-d"]);
+        self.reference.ok(&["up", "-d"]);
+    }
+}
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    lines.sort();
+    lines
+}
+
+/// Each progress line's object (`Container P-db-1`) with its statuses in order.
+fn per_object(text: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.len() >= 3 && matches!(words[0], "Container" | "Network" | "Volume") {
+            out.entry(format!("{} {}", words[0], words[1]))
+                .or_default()
+                .push(words[2..].join(" "));
+        }
+    }
+    out
+}
+
+/// Same exit status, same stdout, same progress (order-insensitive across containers,
+/// order-sensitive within each).
+fn assert_same(args: &[&str], ours: &Run, theirs: &Run) {
+    assert_eq!(
+        ours.code, theirs.code,
+        "exit status of {args:?}\nours: {ours:?}\ntheirs: {theirs:?}"
+    );
+    assert_eq!(ours.stdout, theirs.stdout, "stdout of {args:?}");
+    assert_eq!(
+        sorted_lines(&ours.stderr),
+        sorted_lines(&theirs.stderr),
+        "stderr of {args:?}\nours:\n{}\ntheirs:\n{}",
+        ours.stderr,
+        theirs.stderr
+    );
+    assert_eq!(
+        per_object(&ours.stderr),
+        per_object(&theirs.stderr),
+        "sequences of {args:?}"
+    );
+}
+
+/// Index of the first line containing `needle` (the progress output's order).
+fn position(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
+}
+
+#[test]
+fn stop_then_start_round_trip() {
+    let p = Pair::new("stopstart");
+    p.up();
+    let stop = p.same(&["stop", "-t", "1"]);
+    for s in ["db", "app", "web"] {
+        assert_eq!(p.berth.state(s, 1).as_deref(), Some("exited"), "{s}");
+    }
+    // Reverse dependency order: web before app before db.
+    assert!(
+        position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping")
+    );
+    assert!(
+        position(&stop.stderr, "P-app-1  Stopped") < position(&stop.stderr, "P-db-1  Stopping")
+    );
+    let start = p.same(&["start"]);
+    for s in ["db", "app", "web"] {
+        assert_eq!(p.berth.state(s, 1).as_deref(), Some("running"), "{s}");
+    }
+    assert!(
+        position(&start.stderr, "P-db-1  Started") < position(&start.stderr, "P-app-1  Starting")
+    );
+    assert!(
+        position(&start.stderr, "P-app-1  Started") < position(&start.stderr, "P-web-1  Starting")
+    );
+    // Only what is stopped starts; a service's dependencies come with it.
+    p.same(&["stop", "db"]);
+    assert_eq!(p.berth.state("app", 1).as_deref(), Some("running"));
+    let again = p.same(&["start", "web"]);
+    assert_eq!(per_object(&again.stderr).len(), 1, "{}", again.stderr);
+    assert_eq!(p.berth.state("db", 1).as_deref(), Some("running"));
+    p.same(&["start"]);
+}
+
+#[test]
+fn restart_takes_dependents_with_restart_true() {
+    let p = Pair::new("restart");
+    p.up();
+    let before: Vec<String> = ["db", "app", "web"]
+        .iter()
+        .map(|s| p.berth.started_at(s))
+        .collect();
+    let run = p.same(&["restart", "db"]);
+    assert!(
+        position(&run.stderr, "P-db-1  Started") < position(&run.stderr, "P-app-1  Restarting")
+    );
+    assert_ne!(p.berth.started_at("db"), before[0]);
+    assert_ne!(p.berth.started_at("app"), before[1]);
+    assert_eq!(
+        p.berth.started_at("web"),
+        before[2],
+        "web depends on app without restart: true"
+    );
+
+    let before = p.berth.started_at("app");
+    let run = p.same(&["restart", "--no-deps", "db"]);
+    assert_eq!(per_object(&run.stderr).len(), 1);
+    assert_eq!(p.berth.started_at("app"), before);
+
+    // All services: the config is not applied again, the containers stay the same.
+    let ids = p.berth.snapshot();
+    p.same(&["restart"]);
+    let ids_after = p.berth.snapshot();
+    let id_of = |s: &str| {
+        s.lines()
+            .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(id_of(&ids), id_of(&ids_after));
+}
+
+#[test]
+fn kill_with_signals() {
+    let p = Pair::new("kill");
+    p.up();
+    // busybox sleep as PID 1 ignores SIGTERM: the container stays up.
+    p.same(&["kill", "-s", "SIGTERM", "web"]);
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("running"));
+    let run = p.same(&["kill"]);
+    assert_eq!(per_object(&run.stderr).len(), 3);
+    for s in ["db", "app", "web"] {
+        assert_eq!(p.berth.state(s, 1).as_deref(), Some("exited"), "{s}");
+    }
+    let code = docker(&[
+        "inspect",
+        "-f",
+        "{{.State.ExitCode}}",
+        &p.berth.container("db", 1),
+    ])
+    .1;
+    assert_eq!(code, "137");
+    // Nothing running: compose says so (no line break) and succeeds.
+    let none = p.same(&["kill"]);
+    assert_eq!(none.stderr, "no container to kill");
+}
+
+#[test]
+fn pause_and_unpause() {
+    let p = Pair::new("pause");
+    p.up();
+    p.same(&["pause", "app"]);
+    assert_eq!(p.berth.state("app", 1).as_deref(), Some("paused"));
+    assert_eq!(p.berth.state("db", 1).as_deref(), Some("running"));
+    let again = p.same(&["pause", "app"]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("is already paused"),
+        "{}",
+        again.stderr
+    );
+    p.same(&["unpause"]);
+    for s in ["db", "app", "web"] {
+        assert_eq!(p.berth.state(s, 1).as_deref(), Some("running"), "{s}");
+    }
+    let not_paused = p.same(&["unpause"]);
+    assert_eq!(not_paused.code, 1);
+    p.same(&["pause"]);
+    for s in ["db", "app", "web"] {
+        assert_eq!(p.berth.state(s, 1).as_deref(), Some("paused"), "{s}");
+    }
+    p.same(&["unpause"]);
+}
+
+#[test]
+fn rm_asks_forces_stops_and_removes_volumes() {
+    let p = Pair::new("rm");
+    p.up();
+    let none = p.same(&["rm", "-f"]);
+    assert_eq!(none.stderr, "No stopped containers\n");
+    p.same(&["stop", "web"]);
+    // Without -f and without a terminal: the question goes to stdout, no answer is no.
+    let asked = p.same(&["rm"]);
+    assert_eq!(asked.stdout, "Going to remove P-web-1");
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("exited"));
+    let removed = p.same(&["rm", "-f"]);
+    assert_eq!(removed.stdout, "Going to remove P-web-1\n");
+    assert_eq!(p.berth.state("web", 1), None);
+
+    // -s stops first; -v takes the anonymous volume along.
+    let volume = docker(&[
+        "inspect",
+        "-f",
+        "{{range .Mounts}}{{.Name}}{{end}}",
+        &p.berth.container("db", 1),
+    ])
+    .1;
+    assert!(!volume.is_empty());
+    p.same(&["rm", "-s", "-v", "-f", "db"]);
+    assert_eq!(p.berth.state("db", 1), None);
+    assert_eq!(p.berth.state("app", 1).as_deref(), Some("running"));
+    assert!(
+        !docker(&["volume", "inspect", &volume]).0,
+        "volume {volume} left behind"
+    );
+}
+
+#[test]
+fn scale_up_then_down() {
+    let p = Pair::new("scale");
+    p.up();
+    p.same(&["scale", "web=3"]);
+    let name = |n: u32| p.berth.container("web", n);
+    let all = p.berth.containers();
+    for n in 1..=3 {
+        assert!(all.contains(&name(n)), "{all:?}");
+        assert_eq!(p.berth.state("web", n).as_deref(), Some("running"));
+    }
+    let down = p.same(&["scale", "web=1"]);
+    assert!(down.stderr.contains("P-web-3  Removed"));
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("running"));
+    assert_eq!(p.berth.state("web", 2), None);
+    assert_eq!(p.berth.state("web", 3), None);
+    p.same(&["scale", "--no-deps", "app=2"]);
+    assert_eq!(p.berth.state("app", 2).as_deref(), Some("running"));
+    for bad in [
+        &["scale", "web"][..],
+        &["scale", "web=x"],
+        &["scale", "nope=2"],
+        &["scale"],
+    ] {
+        let run = p.same(bad);
+        assert_eq!(run.code, 1, "{bad:?}");
+    }
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let p = Pair::new("dryrun");
+    p.up();
+    p.berth.ok(&["stop", "web"]);
+    let before = p.berth.snapshot();
+    let elsewhere = tempfile::tempdir().unwrap();
+    // Both binaries on berth's project: it must stay as it is, and they must agree.
+    // (`start` is left out: compose 2.40.3's dry-run start loses the container list when a
+    // file is loaded and fails with `service "db" has no container to start`.)
+    for args in [
+        &["stop"][..],
+        &["restart"],
+        &["restart", "db"],
+        &["kill"],
+        &["kill", "-s", "SIGTERM"],
+        &["pause"],
+        &["unpause"],
+        &["rm", "-f"],
+        &["rm", "-s", "-v", "-f"],
+        &["scale", "web=3"],
+        &["scale", "app=0"],
+    ] {
+        let mut full = vec!["--dry-run"];
+        full.extend_from_slice(args);
+        let ours = p.berth.run(&full);
+        assert_eq!(
+            p.berth.snapshot(),
+            before,
+            "berth {full:?} changed the engine"
+        );
+        let theirs = p.reference.run_on(&p.berth, &full);
+        assert_same(&full, &ours, &theirs);
+        // The same from labels alone.
+        let ours = p.berth.run_in(elsewhere.path(), true, &full);
+        assert_eq!(
+            p.berth.snapshot(),
+            before,
+            "berth -p {full:?} changed the engine"
+        );
+        let theirs = p.reference.run_in(
+            elsewhere.path(),
+            false,
+            &[&["-p", &p.berth.name], &full[..]].concat(),
+        );
+        assert_same(&full, &ours, &theirs);
+    }
+    // From labels alone, start too.
+    let empty = elsewhere;
+    let ours = p.berth.run_in(empty.path(), true, &["--dry-run", "start"]);
+    assert_eq!(p.berth.snapshot(), before);
+    let theirs = p.reference.run_in(
+        empty.path(),
+        false,
+        &["-p", &p.berth.name, "--dry-run", "start"],
+    );
+    assert_same(&["--dry-run", "start"], &ours, &theirs);
+    assert!(
+        ours.stderr
+            .contains("DRY-RUN MODE -  Container P-web-1  Started"),
+        "{}",
+        ours.stderr
+    );
+}
+
+#[test]
+fn project_name_alone_works_from_labels() {
+    let p = Pair::new("labels");
+    p.up();
+    let elsewhere_b = tempfile::tempdir().unwrap();
+    let elsewhere_r = tempfile::tempdir().unwrap();
+    let same = |args: &[&str]| {
+        let ours = p.berth.run_in(elsewhere_b.path(), true, args);
+        let theirs = p.reference.run_in(elsewhere_r.path(), true, args);
+        assert_same(args, &ours, &theirs);
+        ours
+    };
+    let stop = same(&["stop"]);
+    // The order comes from the depends_on label.
+    assert!(
+        position(&stop.stderr, "P-web-1  Stopped") < position(&stop.stderr, "P-app-1  Stopping")
+    );
+    assert_eq!(p.berth.state("db", 1).as_deref(), Some("exited"));
+    same(&["start"]);
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("running"));
+    let restart = same(&["restart", "db"]);
+    assert_eq!(per_object(&restart.stderr).len(), 2, "{}", restart.stderr);
+    same(&["pause", "web"]);
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("paused"));
+    same(&["unpause", "web"]);
+    same(&["kill", "web"]);
+    same(&["rm", "-f", "web"]);
+    assert_eq!(p.berth.state("web", 1), None);
+    // No such service among the containers.
+    let start = same(&["start", "nope"]);
+    assert_eq!(start.stderr, "no such service: \"nope\": not found\n");
+    same(&["stop", "nope"]);
+    same(&["kill", "nope"]);
+    same(&["pause", "nope"]);
+    same(&["rm", "-f", "nope"]);
+    let restart = same(&["restart", "nope"]);
+    assert_eq!(restart.code, 1);
+    // A project without containers.
+    let gone = Project::new("labels-none", berth(), "b");
+    let gone_ref = Project::new("labels-none", reference(), "r");
+    let ours = gone.run_in(elsewhere_b.path(), true, &["start"]);
+    let theirs = gone_ref.run_in(elsewhere_r.path(), true, &["start"]);
+    assert_same(&["start"], &ours, &theirs);
+    assert_eq!(
+        ours.stderr,
+        "no container found for project \"P\": not found\n"
+    );
+}
+
+#[test]
+fn unknown_services_are_errors_with_a_file() {
+    let p = Pair::new("unknown");
+    p.up();
+    let dir = p.berth.dir.path();
+    for verb in ["start", "stop", "restart", "kill", "pause", "unpause", "rm"] {
+        let args = ["-f", "compose.yaml", verb, "nope"];
+        let ours = p.berth.run_in(dir, true, &args);
+        let theirs = p
+            .reference
+            .run_in(dir, false, &[&["-p", &p.berth.name][..], &args].concat());
+        assert_same(&args, &ours, &theirs);
+        assert_eq!(ours.code, 1, "{verb}");
+        assert_eq!(ours.stderr, "no such service: nope\n", "{verb}");
+    }
+    let snapshot = p.berth.snapshot();
+    assert_eq!(snapshot.lines().count(), 3);
+    assert!(
+        snapshot.lines().all(|l| l.contains(" running ")),
+        "{snapshot}"
+    );
+}
