@@ -899,3 +899,22 @@ fn down_by_name_alone() {
     assert!(web < db, "{progress}");
     assert!(progress.contains(&format!("Network {}_default  Removed", p.name)));
 }
+
+/// An image the engine does not have stops `up` before anything is created: berth cannot
+/// pull yet, and says so.
+#[test]
+fn a_missing_image_is_a_clear_error_and_creates_nothing() {
+    let p = TestProject::new(
+        "noimage",
+        "services:\n  s:\n    image: berthtest-absent/image:1\n",
+    );
+    let out = p.berth(&["up", "-d"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("image berthtest-absent/image:1 is not on the engine"));
+    assert!(
+        !docker(&["network", "inspect", &format!("{}_default", p.name)])
+            .status
+            .success()
+    );
+}

@@ -153,7 +153,8 @@ fn require_images(
             }
             None => {
                 return Err(OpsError::message(format!(
-                    "Error response from daemon: pull access denied for {reference}: berth does not pull images yet and the engine has no such image"
+                    "service {:?}: image {reference} is not on the engine, and berth cannot pull images yet: pull it with `docker pull {reference}` first",
+                    service.name
                 )))
             }
         }
