@@ -37,7 +37,12 @@ fn running(project: &TestProject, container: &str) -> bool {
 fn image_gallery_resolves_one_address_per_replica_and_heals() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/image-gallery/compose.yaml");
-    let compose = std::fs::read_to_string(example).unwrap();
+    // The example publishes the front end on 8010; the test lets the engine pick a port,
+    // so that it runs beside the example itself.
+    let compose = std::fs::read_to_string(example)
+        .unwrap()
+        .replace("\"8010:80\"", "\"80\"");
+    assert!(!compose.contains("8010"));
     let p = TestProject::new("gallery", &compose);
     p.berth_ok(&["up", "-d"]);
     let n = &p.name;
