@@ -98,10 +98,9 @@ impl Engine {
                 "unable to parse docker host `{host}`"
             )));
         }
-        let connected = rebuild(&host, bollard::API_DEFAULT_VERSION);
-        let docker = connected.map_err(|e| EngineError::from_bollard(&host, e))?;
+        let fail = |e| EngineError::from_bollard(&host, e);
         // The version bollard sends is the lower of its own and the engine's, as the docker
-        // CLI's negotiation gives.
+        // CLI's negotiation gives; the client is built once, for that version.
         let docker = match negotiate::ping_api_version(&host).await {
             Ok(Some(engine)) => {
                 let ours = bollard::API_DEFAULT_VERSION;
@@ -110,12 +109,13 @@ impl Engine {
                     major_version: version.0,
                     minor_version: version.1,
                 };
-                rebuild(&host, &version).map_err(|e| EngineError::from_bollard(&host, e))?
+                rebuild(&host, &version).map_err(fail)?
             }
-            Ok(None) => docker
+            Ok(None) => rebuild(&host, bollard::API_DEFAULT_VERSION)
+                .map_err(fail)?
                 .negotiate_version()
                 .await
-                .map_err(|e| EngineError::from_bollard(&host, e))?,
+                .map_err(fail)?,
             Err(_) => return Err(EngineError::Unreachable { host }),
         };
         Ok(Engine { docker, host })
