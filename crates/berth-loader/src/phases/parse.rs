@@ -104,7 +104,23 @@ impl ParseError {
 
 /// Parses every document of a compose file.
 pub fn parse(content: &str) -> Result<Vec<Document>, ParseError> {
-    let nodes = read_nodes(content)?;
+    let last_line = content.rsplit(['\n', '\r']).next().unwrap_or_default();
+    let nodes = if last_line.trim_matches([' ', '\t']).is_empty() {
+        read_nodes(content)?.0
+    } else {
+        // libyaml-safer 0.3 panics on a block scalar whose text runs to the end of the input
+        // without a line break (`read_line_break` on an empty buffer), where libyaml reads
+        // nothing more.
+        // So such input is read with a break added, and the break the added line gave the
+        // last scalar is taken off again; any other input is read as it is.
+        match read_nodes(&format!("{content}\n")) {
+            Ok((mut nodes, true)) => {
+                drop_added_break(&mut nodes);
+                nodes
+            }
+            _ => read_nodes(content)?.0,
+        }
+    };
     nodes
         .into_iter()
         .map(|node| {
@@ -120,6 +136,32 @@ pub fn parse(content: &str) -> Result<Vec<Document>, ParseError> {
             Ok(doc)
         })
         .collect()
+}
+
+/// Takes the trailing line break off the input's last scalar (see [`parse`]).
+fn drop_added_break(nodes: &mut [Option<Node>]) {
+    let mut node = match nodes.iter_mut().rev().flatten().next() {
+        Some(n) => n,
+        None => return,
+    };
+    loop {
+        node = match &mut node.kind {
+            Kind::Map(entries) => match entries.last_mut() {
+                Some((_, value)) => value,
+                None => return,
+            },
+            Kind::Seq(items) => match items.last_mut() {
+                Some(item) => item,
+                None => return,
+            },
+            Kind::Scalar { text, .. } => {
+                if text.ends_with('\n') {
+                    text.pop();
+                }
+                return;
+            }
+        };
+    }
 }
 
 /// A raw YAML node with aliases already replaced by the anchored node.
@@ -177,7 +219,8 @@ fn syntax_error(e: &libyaml_safer::Error) -> ParseError {
 }
 
 /// Reads the event stream into one node tree per document.
-fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
+/// Also says whether the last node read was a block scalar (`|` or `>`).
+fn read_nodes(content: &str) -> Result<(Vec<Option<Node>>, bool), ParseError> {
     use libyaml_safer::EventData;
     enum Open {
         Seq(Node, Option<String>),
@@ -220,9 +263,22 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
         }
     }
 
+    let mut ends_with_block_scalar = false;
     for event in &mut parser {
         let event = event.map_err(|e| syntax_error(&e))?;
         let pos = pos_of(&event.start_mark);
+        match &event.data {
+            EventData::Scalar { style, .. } => {
+                ends_with_block_scalar = matches!(
+                    style,
+                    libyaml_safer::ScalarStyle::Literal | libyaml_safer::ScalarStyle::Folded
+                );
+            }
+            EventData::Alias { .. }
+            | EventData::SequenceStart { .. }
+            | EventData::MappingStart { .. } => ends_with_block_scalar = false,
+            _ => {}
+        }
         match event.data {
             EventData::StreamStart { .. } | EventData::StreamEnd => {}
             EventData::DocumentStart { .. } => current = None,
@@ -277,7 +333,7 @@ fn read_nodes(content: &str) -> Result<Vec<Option<Node>>, ParseError> {
             }
         }
     }
-    Ok(docs)
+    Ok((docs, ends_with_block_scalar))
 }
 
 fn push_path(path: &mut String, segment: &str) -> usize {
@@ -506,6 +562,26 @@ fn resolve_plain(text: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+    /// Regression: libyaml-safer panicked on a block scalar ending the input without a
+    /// line break (found by the no-panic property test).
+    #[test]
+    fn block_scalars_at_the_end_of_the_input() {
+        let value = |content: &str| {
+            let docs = parse(content).unwrap();
+            docs[0].value.clone().unwrap()
+        };
+        assert_eq!(value("a: |\n  x").get("a").unwrap().as_str(), Some("x"));
+        assert_eq!(value("a: |+\n  x").get("a").unwrap().as_str(), Some("x"));
+        assert_eq!(
+            value("a: >\n  x\n  y").get("a").unwrap().as_str(),
+            Some("x y")
+        );
+        assert_eq!(
+            value("a: |\n  x\n  ").get("a").unwrap().as_str(),
+            Some("x\n")
+        );
+    }
+
     use super::*;
     use pretty_assertions::assert_eq;
 
