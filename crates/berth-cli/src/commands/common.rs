@@ -267,3 +267,16 @@ pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
         _ => is_tty,
     }
 }
+
+/// Runs a verb with the progress renderer the flags ask for, closes the display, and
+/// prints the verb's error as compose does (exit status 1).
+pub async fn with_progress<T>(
+    global: &GlobalFlags,
+    settings: &Settings,
+    verb: impl AsyncFnOnce(&Renderer) -> berth_ops::OpsResult<T>,
+) -> Result<T, Exit> {
+    let renderer = renderer(global, settings);
+    let result = verb(&renderer).await;
+    renderer.finish();
+    result.map_err(|e| error(&e.to_string()))
+}

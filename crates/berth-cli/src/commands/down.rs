@@ -57,10 +57,10 @@ pub fn run(global: &GlobalFlags, args: &DownArgs, settings: &Settings) -> u8 {
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
-        let result =
-            berth_ops::down::down(&engine, &name, project.as_ref(), &options, &renderer).await;
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            berth_ops::down::down(&engine, &name, project.as_ref(), &options, progress).await
+        })
+        .await?;
+        Ok(0)
     })
 }

@@ -4,7 +4,7 @@ use berth_ops::pause::PauseOptions;
 use clap::Args;
 
 use crate::cli::GlobalFlags;
-use crate::commands::common::{self, error};
+use crate::commands::common;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -29,13 +29,15 @@ fn run(global: &GlobalFlags, args: &PauseArgs, settings: &Settings, pause: bool)
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
-        let result = if pause {
-            berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, &renderer).await
-        } else {
-            berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, &renderer).await
-        };
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            if pause {
+                berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, progress).await
+            } else {
+                berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, progress)
+                    .await
+            }
+        })
+        .await?;
+        Ok(0)
     })
 }

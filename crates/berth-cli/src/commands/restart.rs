@@ -4,7 +4,7 @@ use berth_ops::restart::RestartOptions;
 use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
-use crate::commands::common::{self, error};
+use crate::commands::common;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -38,11 +38,10 @@ pub fn run(global: &GlobalFlags, args: &RestartArgs, settings: &Settings) -> u8 
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
-        let result =
-            berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, &renderer)
-                .await;
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, progress).await
+        })
+        .await?;
+        Ok(0)
     })
 }

@@ -48,11 +48,10 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
                 parallel: options.parallel,
                 dry_run: options.dry_run,
             };
-            let renderer = common::renderer(global, settings);
-            let result =
-                berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, &renderer).await;
-            renderer.finish();
-            result.map_err(|e| error(&e.to_string()))?;
+            common::with_progress(global, settings, async |progress| {
+                berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, progress).await
+            })
+            .await?;
         }
         let containers = berth_ops::rm::stopped(&engine, &name, project.as_ref(), &options)
             .await
@@ -68,10 +67,11 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
         } else if !confirm(&message) {
             return Ok(0);
         }
-        let renderer = common::renderer(global, settings);
-        let result = berth_ops::rm::remove(&engine, &containers, &options, &renderer).await;
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            berth_ops::rm::remove(&engine, &containers, &options, progress).await
+        })
+        .await?;
+        Ok(0)
     })
 }
 

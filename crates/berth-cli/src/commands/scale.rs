@@ -74,10 +74,11 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
             ..UpOptions::default()
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
-        let result = berth_ops::up::up(&engine, &project, &options, &renderer).await;
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            berth_ops::up::up(&engine, &project, &options, progress).await
+        })
+        .await?;
+        Ok(0)
     })
 }
 

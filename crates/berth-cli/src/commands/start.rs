@@ -4,7 +4,7 @@ use berth_ops::start::StartOptions;
 use clap::Args;
 
 use crate::cli::GlobalFlags;
-use crate::commands::common::{self, error};
+use crate::commands::common;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -23,10 +23,10 @@ pub fn run(global: &GlobalFlags, args: &StartArgs, settings: &Settings) -> u8 {
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
-        let result =
-            berth_ops::start::start(&engine, &name, project.as_ref(), &options, &renderer).await;
-        renderer.finish();
-        result.map(|()| 0).map_err(|e| error(&e.to_string()))
+        common::with_progress(global, settings, async |progress| {
+            berth_ops::start::start(&engine, &name, project.as_ref(), &options, progress).await
+        })
+        .await?;
+        Ok(0)
     })
 }
