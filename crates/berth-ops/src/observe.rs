@@ -54,12 +54,20 @@ pub fn container_from_summary(s: &ContainerSummary) -> Container {
         })
         .unwrap_or_default();
     networks.sort_keys();
-    let volumes = s
+    let volume_mounts: Vec<(String, String)> = s
         .mounts
         .iter()
         .flatten()
         .filter(|m| m.typ.as_deref() == Some("volume"))
-        .filter_map(|m| m.name.clone())
+        .filter_map(|m| Some((m.name.clone()?, m.destination.clone().unwrap_or_default())))
+        .collect();
+    // Anonymous volumes are named by the engine with 64 hex digits.
+    let anonymous = |name: &str| name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit());
+    let volumes = volume_mounts.iter().map(|(name, _)| name.clone()).collect();
+    let anonymous_volumes = volume_mounts
+        .iter()
+        .filter(|(name, _)| anonymous(name))
+        .map(|(name, target)| (target.clone(), name.clone()))
         .collect();
     Container {
         id: s.id.clone().unwrap_or_default(),
@@ -74,6 +82,7 @@ pub fn container_from_summary(s: &ContainerSummary) -> Container {
         state: State::parse(&s.state.map(|st| st.to_string()).unwrap_or_default()),
         networks,
         volumes,
+        anonymous_volumes,
         created: s.created.unwrap_or(0),
         labels,
     }

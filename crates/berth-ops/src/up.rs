@@ -686,8 +686,9 @@ async fn apply_actions(
                         _ => format!("{}{}{number}", service.name, project.separator),
                     };
                     let short = &container.id[..container.id.len().min(12)];
+                    // The list call already saw the old container's anonymous volumes.
                     let inherited = if options.inherit {
-                        inherited_volumes(runner, &container).await?
+                        container.anonymous_volumes.clone()
                     } else {
                         IndexMap::new()
                     };
@@ -745,31 +746,10 @@ fn fresh(
         state: State::Created,
         networks: IndexMap::new(),
         volumes: Vec::new(),
+        anonymous_volumes: IndexMap::new(),
         created: 0,
         labels: IndexMap::new(),
     }
-}
-
-/// The anonymous volumes of a container being replaced, by target (compose keeps them).
-async fn inherited_volumes(
-    runner: &Runner<'_>,
-    container: &Container,
-) -> OpsResult<IndexMap<String, String>> {
-    if runner.dry_run {
-        return Ok(IndexMap::new());
-    }
-    let inspect = runner.engine.inspect_container(&container.id).await?;
-    let mut volumes = IndexMap::new();
-    for mount in inspect.mounts.unwrap_or_default() {
-        let is_volume = mount.typ.as_deref() == Some("volume");
-        if let (true, Some(name), Some(target)) = (is_volume, mount.name, mount.destination) {
-            // Named volumes come back by name anyway; anonymous ones are 64-hex names.
-            if name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()) {
-                volumes.insert(target, name);
-            }
-        }
-    }
-    Ok(volumes)
 }
 
 /// Starts every service's stopped containers in dependency order, waiting for the

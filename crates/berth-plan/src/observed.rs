@@ -59,6 +59,8 @@ pub struct Container {
     pub networks: IndexMap<String, String>,
     /// Named volumes mounted (engine volume names).
     pub volumes: Vec<String>,
+    /// Anonymous volumes mounted, by target path (what a recreated container inherits).
+    pub anonymous_volumes: IndexMap<String, String>,
     /// Unix seconds.
     pub created: i64,
     pub labels: IndexMap<String, String>,

@@ -362,6 +362,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             volumes: vec!["p_data".into()],
+            anonymous_volumes: IndexMap::new(),
             created: i64::from(number),
             labels: IndexMap::new(),
         }
