@@ -67,12 +67,37 @@ impl EngineError {
     }
 }
 
+/// The newest API version berth speaks: the one docker compose v2.40.3's client library
+/// (docker 28.5) speaks, so that both send the same version to a newer engine.
+const CLIENT_MAX_API: (usize, usize) = (1, 51);
+
 /// A bollard client for `host` speaking `version`.
 fn rebuild(host: &str, version: &bollard::ClientVersion) -> Result<Docker, bollard::errors::Error> {
-    match host.strip_prefix("unix://") {
+    let docker = match host.strip_prefix("unix://") {
         Some(path) => Docker::connect_with_unix(path, TIMEOUT_SECS, version),
         None => Docker::connect_with_http(host, TIMEOUT_SECS, version),
+    }?;
+    // bollard 0.21 drops the version from every request path (fussybeaver/bollard#736),
+    // so the engine would answer at its own newest version; the prefix is put back here.
+    let prefix = format!("/v{}.{}", version.major_version, version.minor_version);
+    Ok(docker.with_request_modifier(move |request| versioned(request, &prefix)))
+}
+
+/// `request` with `prefix` (`/v1.41`) in front of its path, as the docker CLI sends it.
+fn versioned(mut request: bollard::BollardRequest, prefix: &str) -> bollard::BollardRequest {
+    let uri = request.uri();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    if path.starts_with(&format!("{prefix}/")) {
+        return request;
     }
+    let mut parts = uri.clone().into_parts();
+    if let Ok(prefixed) = format!("{prefix}{path}").parse() {
+        parts.path_and_query = Some(prefixed);
+        if let Ok(uri) = http::Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 /// A connection to one engine.
@@ -98,26 +123,19 @@ impl Engine {
                 "unable to parse docker host `{host}`"
             )));
         }
-        let fail = |e| EngineError::from_bollard(&host, e);
-        // The version bollard sends is the lower of its own and the engine's, as the docker
-        // CLI's negotiation gives; the client is built once, for that version.
-        let docker = match negotiate::ping_api_version(&host).await {
-            Ok(Some(engine)) => {
-                let ours = bollard::API_DEFAULT_VERSION;
-                let version = engine.min((ours.major_version, ours.minor_version));
-                let version = bollard::ClientVersion {
-                    major_version: version.0,
-                    minor_version: version.1,
-                };
-                rebuild(&host, &version).map_err(fail)?
-            }
-            Ok(None) => rebuild(&host, bollard::API_DEFAULT_VERSION)
-                .map_err(fail)?
-                .negotiate_version()
-                .await
-                .map_err(fail)?,
+        // The version sent is the lower of berth's and the engine's, as the docker CLI's
+        // negotiation gives; an engine older than the versioning header speaks 1.24, as the
+        // docker CLI assumes. The client is built once, for that version.
+        let (major_version, minor_version) = match negotiate::ping_api_version(&host).await {
+            Ok(Some(engine)) => engine.min(CLIENT_MAX_API),
+            Ok(None) => (1, 24),
             Err(_) => return Err(EngineError::Unreachable { host }),
         };
+        let version = bollard::ClientVersion {
+            major_version,
+            minor_version,
+        };
+        let docker = rebuild(&host, &version).map_err(|e| EngineError::from_bollard(&host, e))?;
         Ok(Engine { docker, host })
     }
 
@@ -156,5 +174,37 @@ impl Engine {
             .descriptor
             .digest
             .ok_or_else(|| EngineError::Other(format!("no digest for {reference}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(uri: &str) -> bollard::BollardRequest {
+        let body = bollard::body_full(Default::default());
+        http::Request::get(uri).body(body).unwrap()
+    }
+
+    #[test]
+    fn every_path_carries_the_negotiated_version() {
+        let listed = versioned(
+            request("unix://2f7661722f72756e/containers/json?all=true"),
+            "/v1.41",
+        );
+        assert_eq!(
+            listed.uri().to_string(),
+            "unix://2f7661722f72756e/v1.41/containers/json?all=true"
+        );
+        let again = versioned(listed, "/v1.41");
+        assert_eq!(again.uri().path(), "/v1.41/containers/json", "never twice");
+        let tcp = versioned(
+            request("http://127.0.0.1:2375/networks/a_default"),
+            "/v1.44",
+        );
+        assert_eq!(
+            tcp.uri().to_string(),
+            "http://127.0.0.1:2375/v1.44/networks/a_default"
+        );
     }
 }

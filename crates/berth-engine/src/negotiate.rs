@@ -6,7 +6,7 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The engine's API version as (major, minor); `None` when the answer has no usable header
-/// (the caller then falls back to bollard's negotiation).
+/// (the caller then assumes 1.24, as the docker CLI does).
 pub async fn ping_api_version(host: &str) -> std::io::Result<Option<(usize, usize)>> {
     let request = b"HEAD /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n";
     let mut answer = Vec::new();

@@ -2,6 +2,7 @@
 //! and (in `engine`) running projects on the engine.
 
 pub mod engine;
+pub mod recorder;
 
 use berth_loader::{Diagnostics, LoadFailure, LoadRequest, LoadSwitches, Project, ProjectOptions};
 
