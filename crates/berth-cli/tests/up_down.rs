@@ -909,3 +909,111 @@ fn a_missing_image_is_a_clear_error_and_creates_nothing() {
             .success()
     );
 }
+
+/// A volume whose configuration changed: compose asks before recreating it (data will be
+/// lost). "n" keeps it and its data; "y", or `-y` without asking, removes the containers
+/// mounting it, recreates it and brings them back. berth asks and acts as the reference.
+#[test]
+fn a_diverged_volume_is_recreated_only_when_the_user_agrees() {
+    let compose = |version: u32| {
+        format!(
+            "services:
+  s:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+    volumes: [data:/data]
+  t:
+    image: {BASE_IMAGE}
+    command: sleep 3600
+    init: true
+volumes:
+  data:
+    labels: {{v: \"{version}\"}}
+"
+        )
+    };
+    let p = TestProject::new("diverged", &compose(1));
+    let volume = format!("{}_data", p.name);
+    let question = format!(
+        "Volume {volume:?} exists but doesn't match configuration in compose file. Recreate (data will be lost)?"
+    );
+    let text = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let mut transcripts = Vec::new();
+    for tool in [common::engine::berth(), common::engine::reference()] {
+        p.write(&compose(1));
+        text(&p.with_input(&tool, &["up", "-d"], ""));
+        let s1 = format!("{}-s-1", p.name);
+        docker_ok(&["exec", &s1, "sh", "-c", "echo kept > /data/f"]);
+        let t_before = ids(&p)
+            .into_iter()
+            .find(|(n, _)| n.ends_with("-t-1"))
+            .unwrap();
+
+        p.write(&compose(2));
+        let (stdout, _) = text(&p.with_input(&tool, &["--progress", "plain", "up", "-d"], "n\n"));
+        assert_eq!(stdout, question, "{tool:?} asks on stdout");
+        assert_eq!(
+            p.inspect(&volume, "{{index .Labels \"v\"}}"),
+            "1",
+            "no keeps it"
+        );
+        assert_eq!(docker_ok(&["exec", &s1, "cat", "/data/f"]), "kept");
+
+        let (stdout, events) =
+            text(&p.with_input(&tool, &["--progress", "plain", "up", "-d"], "y\n"));
+        assert_eq!(stdout, question);
+        assert_eq!(
+            p.inspect(&volume, "{{index .Labels \"v\"}}"),
+            "2",
+            "yes recreates it"
+        );
+        assert!(
+            !docker(&["exec", &s1, "test", "-e", "/data/f"])
+                .status
+                .success(),
+            "data gone"
+        );
+        assert!(
+            ids(&p).contains(&t_before),
+            "the service without the volume is left alone"
+        );
+
+        p.write(&compose(3));
+        let (stdout, _) =
+            text(&p.with_input(&tool, &["--progress", "plain", "up", "-d", "-y"], ""));
+        assert_eq!(stdout, "", "-y does not ask");
+        assert_eq!(p.inspect(&volume, "{{index .Labels \"v\"}}"), "3");
+
+        text(&p.with_input(&tool, &["down", "-v"], ""));
+        transcripts.push(events.replace(&p.name, "P"));
+    }
+    // The removal and the volume's creation come in order; what follows runs in parallel.
+    let (ours, theirs) = (&transcripts[0], &transcripts[1]);
+    let head = |t: &str| t.lines().take(6).map(str::to_string).collect::<Vec<_>>();
+    let tail = |t: &str| {
+        let mut rest: Vec<String> = t.lines().skip(6).map(str::to_string).collect();
+        rest.sort();
+        rest
+    };
+    assert_eq!(
+        head(ours),
+        head(theirs),
+        "berth:\n{ours}\nreference:\n{theirs}"
+    );
+    assert_eq!(
+        tail(ours),
+        tail(theirs),
+        "berth:\n{ours}\nreference:\n{theirs}"
+    );
+}

@@ -388,9 +388,10 @@ impl Engine {
             .map_err(|e| self.fail(e))
     }
 
+    /// Removes a volume; forced, as compose removes them (`down -v`, a diverged volume).
     pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
         self.docker
-            .remove_volume(name, None::<q::RemoveVolumeOptions>)
+            .remove_volume(name, Some(q::RemoveVolumeOptions { force: true }))
             .await
             .map_err(|e| self.fail(e))
     }

@@ -92,6 +92,11 @@ pub trait Progress: Send + Sync {
     fn tail(&self, message: &str) {
         self.warning(message)
     }
+    /// Asks the user a yes/no question (compose's `prompt`); without anyone to ask, the
+    /// answer is `default`.
+    fn confirm(&self, _question: &str, default: bool) -> bool {
+        default
+    }
 }
 
 /// Drops the events and passes warnings on: compose starts attached containers without a
@@ -102,6 +107,9 @@ impl Progress for Silent<'_> {
     fn event(&self, _event: Event) {}
     fn warning(&self, message: &str) {
         self.0.warning(message)
+    }
+    fn confirm(&self, question: &str, default: bool) -> bool {
+        self.0.confirm(question, default)
     }
 }
 

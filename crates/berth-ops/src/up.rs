@@ -117,7 +117,7 @@ pub async fn create(
     )?;
     let image_ids = require_images(project, &images)?;
     let network_ids = ensure_networks(runner, project, &networks, &observed).await?;
-    ensure_volumes(runner, project, &volumes, options).await?;
+    let observed = ensure_volumes(runner, project, &volumes, options, observed).await?;
     let observed = handle_orphans(runner, project, observed, options).await?;
     converge(
         runner,
@@ -291,13 +291,16 @@ async fn create_network(
     }
 }
 
-/// Creates missing volumes; warns about foreign and diverged ones.
+/// Creates missing volumes and warns about foreign ones. A diverged volume is recreated
+/// when the user agrees (or gave `-y`), after the containers mounting it are removed;
+/// returns the observed containers that are left.
 async fn ensure_volumes(
     runner: &Runner<'_>,
     project: &ProjectSpec,
     found: &IndexMap<String, Option<berth_plan::Volume>>,
     options: &UpOptions,
-) -> OpsResult<()> {
+    mut observed: Vec<Container>,
+) -> OpsResult<Vec<Container>> {
     for (key, volume) in &project.typed.volumes {
         let name = project.volume_name(key);
         let model = project
@@ -319,22 +322,48 @@ async fn ensure_volumes(
         }
         match action {
             VolumeAction::Use | VolumeAction::External => {}
-            VolumeAction::Diverged if !options.assume_yes => {
-                // compose asks; without a terminal to ask on, the answer is no.
-                runner.progress.warning(&format!(
-                    "Volume {name:?} exists but doesn't match configuration in compose file. Use -y to recreate it (data will be lost)"
-                ));
-            }
             VolumeAction::Diverged => {
-                if !runner.dry_run {
-                    runner.engine.remove_volume(&name).await?;
+                let question = format!(
+                    "Volume {name:?} exists but doesn't match configuration in compose file. Recreate (data will be lost)?"
+                );
+                if options.assume_yes || runner.progress.confirm(&question, false) {
+                    observed = remove_diverged_volume(runner, project, key, observed).await?;
+                    create_volume(runner, project, key, &expected).await?;
                 }
-                create_volume(runner, project, key, &expected).await?;
             }
             VolumeAction::Create => create_volume(runner, project, key, &expected).await?,
         }
     }
-    Ok(())
+    Ok(observed)
+}
+
+/// Stops and removes the containers of every service that mounts volume `key`, then the
+/// volume itself (compose's `removeDivergedVolume`); returns the other containers.
+async fn remove_diverged_volume(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    key: &str,
+    observed: Vec<Container>,
+) -> OpsResult<Vec<Container>> {
+    let mounting: Vec<&str> = project
+        .typed
+        .services
+        .values()
+        .filter(|s| s.volumes.iter().any(|v| v.source.as_deref() == Some(key)))
+        .map(|s| s.name.as_str())
+        .collect();
+    let (gone, kept): (Vec<Container>, Vec<Container>) = observed
+        .into_iter()
+        .partition(|c| !c.oneoff && mounting.contains(&c.service.as_str()));
+    futures_util::future::try_join_all(gone.iter().map(|c| runner.stop(c, None))).await?;
+    futures_util::future::try_join_all(gone.iter().map(|c| runner.remove(c, false))).await?;
+    if !runner.dry_run {
+        runner
+            .engine
+            .remove_volume(&project.volume_name(key))
+            .await?;
+    }
+    Ok(kept)
 }
 
 async fn create_volume(

@@ -3,4 +3,5 @@
 pub mod format;
 pub mod logs;
 pub mod progress;
+pub mod prompt;
 pub mod tables;

@@ -200,6 +200,12 @@ impl Progress for Renderer {
         (self.warn)(message)
     }
 
+    fn confirm(&self, question: &str, default: bool) -> bool {
+        // Holding the output stops the tty view from redrawing over the question.
+        let _paused = self.out.lock().expect("progress output lock");
+        crate::prompt::confirm(question, default)
+    }
+
     fn tail(&self, message: &str) {
         match self.mode {
             Mode::Quiet => {}

@@ -120,6 +120,22 @@ impl TestProject {
         run(&mut self.command(&reference(), args))
     }
 
+    /// Runs `program` (berth or the reference) like [`TestProject::berth`], with `input` on
+    /// its stdin.
+    pub fn with_input(&self, program: &Path, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .command(program, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
     /// berth, which must succeed; returns stderr (the progress output).
     pub fn berth_ok(&self, args: &[&str]) -> String {
         ok(self.berth(args), "berth", args)
