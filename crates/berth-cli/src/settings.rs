@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 
@@ -12,6 +13,8 @@ pub struct Settings {
     pub cwd: PathBuf,
     pub stderr_is_tty: bool,
     pub stdout_is_tty: bool,
+    /// The engine ping started before the command line was parsed (see `main`).
+    pub early_ping: Arc<Mutex<Option<berth_engine::EarlyPing>>>,
 }
 
 impl Settings {
@@ -25,6 +28,7 @@ impl Settings {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             stderr_is_tty: std::io::stderr().is_terminal(),
             stdout_is_tty: std::io::stdout().is_terminal(),
+            early_ping: Arc::default(),
         }
     }
 

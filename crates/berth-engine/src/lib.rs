@@ -16,6 +16,7 @@ use indexmap::IndexMap;
 pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output};
 pub use credentials::{proxy_env, registry_credentials};
+pub use negotiate::EarlyPing;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -108,13 +109,25 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Connects as the docker CLI does from its environment, and negotiates the API version.
-    pub async fn connect(env: &IndexMap<String, String>) -> Result<Engine, EngineError> {
-        let host = env
-            .get("DOCKER_HOST")
+    /// The engine's address from the environment: `DOCKER_HOST`, else the local socket.
+    pub fn host_from(env: &IndexMap<String, String>) -> String {
+        env.get("DOCKER_HOST")
             .filter(|h| !h.is_empty())
             .cloned()
-            .unwrap_or_else(|| DEFAULT_SOCKET.to_string());
+            .unwrap_or_else(|| DEFAULT_SOCKET.to_string())
+    }
+
+    /// Connects as the docker CLI does from its environment, and negotiates the API version.
+    pub async fn connect(env: &IndexMap<String, String>) -> Result<Engine, EngineError> {
+        Engine::connect_after(env, None).await
+    }
+
+    /// [`Engine::connect`], taking the API version from `early` when it pinged this engine.
+    pub async fn connect_after(
+        env: &IndexMap<String, String>,
+        early: Option<EarlyPing>,
+    ) -> Result<Engine, EngineError> {
+        let host = Engine::host_from(env);
         if !(host.starts_with("unix://")
             || host.starts_with("tcp://")
             || host.starts_with("http://"))
@@ -123,10 +136,13 @@ impl Engine {
                 "unable to parse docker host `{host}`"
             )));
         }
+        let answer = early
+            .and_then(|ping| ping.answer_for(&host))
+            .unwrap_or_else(|| negotiate::ping_api_version(&host));
         // The version sent is the lower of berth's and the engine's, as the docker CLI's
         // negotiation gives; an engine older than the versioning header speaks 1.24, as the
         // docker CLI assumes. The client is built once, for that version.
-        let (major_version, minor_version) = match negotiate::ping_api_version(&host).await {
+        let (major_version, minor_version) = match answer {
             Ok(Some(engine)) => engine.min(CLIENT_MAX_API),
             Ok(None) => (1, 24),
             Err(_) => return Err(EngineError::Unreachable { host }),

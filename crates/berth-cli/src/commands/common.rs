@@ -54,7 +54,10 @@ pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine
     if let Some(host) = &global.host {
         env.insert("DOCKER_HOST".into(), host.clone());
     }
-    Engine::connect(&env).await.map_err(engine_error)
+    let early = settings.early_ping.lock().ok().and_then(|mut e| e.take());
+    Engine::connect_after(&env, early)
+        .await
+        .map_err(engine_error)
 }
 
 /// Prints an engine error as compose does; exit status 1.

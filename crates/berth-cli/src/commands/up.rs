@@ -15,7 +15,8 @@ use crate::commands::common::{self, error, Exit};
 use crate::output;
 use crate::settings::Settings;
 
-/// The flags `up` and `create` share.
+// The flags `up` and `create` share (a plain comment: a doc comment would become the
+// help text of whichever command runs them last).
 #[derive(Debug, Args, Default, Clone)]
 pub struct CreateFlags {
     /// Build images before starting containers
