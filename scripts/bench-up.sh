@@ -15,5 +15,5 @@ command -v file >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -q
 ./scripts/busybox-image.sh
 # One invocation for both, so their dependencies are built with the same features once.
 cargo build --release --locked -q -p berth-cli -p berth-engine --bin berth --example floor
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 exec python3 bench/up_bench.py
