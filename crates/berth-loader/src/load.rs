@@ -71,7 +71,7 @@ impl Loader<'_> {
         working_dir: &str,
         included: &[String],
     ) -> Result<Value, LoadError> {
-        let mut dict = Value::Map(Map::new());
+        let mut dict = Value::Map(Map::default());
         let mut tracker = extends::CycleTracker::default();
         for file in files.iter_mut() {
             dict = self.load_yaml_file(file, working_dir, dict, included, &mut tracker)?;
@@ -314,7 +314,7 @@ pub(crate) fn project_name(
     }
     if switches.interpolate {
         let lookup = |k: &str| details.environment.get(k).cloned();
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert("name".into(), Value::String(from_files.clone()));
         let out = interpolate::interpolate(Value::Map(map), &lookup, diags).map_err(|source| {
             LoadError::Interpolate {

@@ -28,7 +28,7 @@ impl Project {
         static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
         match self.model.get("services") {
             Some(Value::Map(m)) => m,
-            _ => EMPTY.get_or_init(Map::new),
+            _ => EMPTY.get_or_init(Map::default),
         }
     }
 
@@ -36,15 +36,15 @@ impl Project {
         let model = match &mut self.model {
             Value::Map(m) => m,
             other => {
-                *other = Value::Map(Map::new());
+                *other = Value::Map(Map::default());
                 other.as_map_mut().expect("just set to a map")
             }
         };
         let services = model
             .entry("services".to_string())
-            .or_insert_with(|| Value::Map(Map::new()));
+            .or_insert_with(|| Value::Map(Map::default()));
         if !matches!(services, Value::Map(_)) {
-            *services = Value::Map(Map::new());
+            *services = Value::Map(Map::default());
         }
         services.as_map_mut().expect("just ensured a map")
     }

@@ -9,7 +9,9 @@ use indexmap::IndexMap;
 use crate::gotime::Timestamp;
 
 /// An ordered mapping with string keys (compose keys are always strings after parsing).
-pub type Map = IndexMap<String, Value>;
+/// Hashed with foldhash rather than SipHash: the loader and the config hash look keys up
+/// millions of times a second, and no key comes from an adversary who could flood a map.
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
 
 /// A YAML/JSON value as compose-go sees it after decoding a document into `any`.
 #[derive(Debug, Clone, PartialEq)]

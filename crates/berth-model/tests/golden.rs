@@ -63,7 +63,7 @@ fn golden_g2_extensions_ulimit_zero_and_dollars() {
     let json: serde_json::Value = serde_json::from_str(&golden("g2", "ne.json")).unwrap();
     let mut raw = from_json(&json);
     // The JSON form drops extensions (json:"-"): put them back as the loader has them.
-    let mut xsvc = berth_model::Map::new();
+    let mut xsvc = berth_model::Map::default();
     xsvc.insert("z".into(), Value::Int(1));
     xsvc.insert("a".into(), Value::from("yes"));
     raw.get_mut("services")
@@ -98,13 +98,13 @@ fn golden_g2_extensions_ulimit_zero_and_dollars() {
         .unwrap()
         .clone();
     let m = app.as_map_mut().unwrap();
-    let mut env = berth_model::Map::new();
+    let mut env = berth_model::Map::default();
     env.insert("X".into(), Value::from("1"));
     m.insert("environment".into(), Value::Map(env));
-    let mut a = berth_model::Map::new();
+    let mut a = berth_model::Map::default();
     a.insert("path".into(), Value::from("/tmp/mref/g2/a.env"));
     a.insert("required".into(), Value::Bool(true));
-    let mut b = berth_model::Map::new();
+    let mut b = berth_model::Map::default();
     b.insert("path".into(), Value::from("/tmp/mref/g2/b.env"));
     b.insert("required".into(), Value::Bool(false));
     b.insert("format".into(), Value::from("raw"));

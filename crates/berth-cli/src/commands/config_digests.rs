@@ -65,7 +65,7 @@ pub fn images_only(model: &Value) -> Value {
             services
                 .iter()
                 .map(|(name, service)| {
-                    let mut kept = Map::new();
+                    let mut kept = Map::default();
                     if let Some(image) = service.get("image") {
                         kept.insert("image".into(), image.clone());
                     }

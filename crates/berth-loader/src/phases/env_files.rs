@@ -69,7 +69,7 @@ pub fn resolve_env_files(
         };
         let mut environment = match map.get("environment") {
             Some(Value::Map(m)) => m.clone(),
-            _ => Map::new(),
+            _ => Map::default(),
         };
         for (k, v) in environment.iter_mut() {
             if v.is_null() {

@@ -130,8 +130,8 @@ fn resolve_service(
     };
 
     // Tags of the extending document also reset what the base sets.
-    let mut wrapper = Map::new();
-    let mut inner = Map::new();
+    let mut wrapper = Map::default();
+    let mut inner = Map::default();
     inner.insert(name.to_string(), base);
     wrapper.insert("services".into(), Value::Map(inner));
     let mut wrapper = Value::Map(wrapper);
@@ -140,7 +140,7 @@ fn resolve_service(
         .as_map_mut()
         .and_then(|w| w.shift_remove("services"))
         .and_then(|mut s| s.as_map_mut().and_then(|s| s.shift_remove(name)))
-        .unwrap_or(Value::Map(Map::new()));
+        .unwrap_or(Value::Map(Map::default()));
 
     let mut merged = merge::merge_services(base, Value::Map(service))?;
     if let Some(m) = merged.as_map_mut() {
@@ -190,7 +190,7 @@ fn base_services_from_file(
     let mut source = sub.load_yaml_file(
         &mut file,
         &rel_working_dir,
-        Value::Map(Map::new()),
+        Value::Map(Map::default()),
         &[],
         &mut tracker,
     )?;
@@ -216,7 +216,7 @@ fn base_services_from_file(
     )?;
     let services = match source.as_map_mut().and_then(|m| m.shift_remove("services")) {
         Some(Value::Map(m)) => m,
-        _ => Map::new(),
+        _ => Map::default(),
     };
     Ok((services, resets))
 }

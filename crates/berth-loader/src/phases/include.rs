@@ -187,9 +187,9 @@ fn import_resources(source: &Value, target: &mut Value) -> Result<(), LoadError>
         };
         let to = target
             .entry(key.to_string())
-            .or_insert_with(|| Value::Map(Map::new()));
+            .or_insert_with(|| Value::Map(Map::default()));
         if to.is_null() {
-            *to = Value::Map(Map::new());
+            *to = Value::Map(Map::default());
         }
         let Some(to) = to.as_map_mut() else { continue };
         for (name, value) in from {

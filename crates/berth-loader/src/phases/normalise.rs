@@ -97,7 +97,7 @@ fn normalize_service(
                 path: format!("services.{name}.depends_on"),
             })
         }
-        None => Map::new(),
+        None => Map::default(),
     };
 
     for link in strings_at(service, "links", name)? {
@@ -161,7 +161,7 @@ fn add_dependency(depends_on: &mut Map, service: &str, restart: bool) {
     if depends_on.contains_key(service) {
         return;
     }
-    let mut entry = Map::new();
+    let mut entry = Map::default();
     entry.insert("condition".into(), "service_started".into());
     entry.insert("restart".into(), restart.into());
     entry.insert("required".into(), true.into());
@@ -240,7 +240,7 @@ fn normalize_networks(root: &mut Map) {
 
     let mut networks = match root.shift_remove_full("networks") {
         Some((index, _, Value::Map(m))) => Some((index, m)),
-        Some((index, _, _)) => Some((index, Map::new())),
+        Some((index, _, _)) => Some((index, Map::default())),
         None => None,
     };
     let declared = networks
@@ -248,7 +248,7 @@ fn normalize_networks(root: &mut Map) {
         .is_some_and(|(_, m)| m.contains_key("default"));
     if uses_default && !declared {
         networks
-            .get_or_insert_with(|| (root.len(), Map::new()))
+            .get_or_insert_with(|| (root.len(), Map::default()))
             .1
             .insert("default".into(), Value::Null);
     }
@@ -260,7 +260,7 @@ fn normalize_networks(root: &mut Map) {
 }
 
 fn set_default_network(service: &mut Map) {
-    let mut networks = Map::new();
+    let mut networks = Map::default();
     networks.insert("default".into(), Value::Null);
     service.insert("networks".into(), Value::Map(networks));
 }
@@ -285,7 +285,7 @@ fn set_name_from_key(root: &mut Map) {
         };
         for (key, resource) in resources.iter_mut() {
             if resource.is_null() {
-                *resource = Value::Map(Map::new());
+                *resource = Value::Map(Map::default());
             }
             let Value::Map(resource) = resource else {
                 continue;

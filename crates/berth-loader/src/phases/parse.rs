@@ -393,7 +393,7 @@ fn resolve_map(
     doc: &mut Document,
 ) -> Result<Map, ParseError> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = Map::with_capacity(entries.len());
+    let mut out = Map::with_capacity_and_hasher(entries.len(), Default::default());
     let mut merges: Vec<&Node> = Vec::new();
     for (key, value) in entries {
         let key_text = match &key.kind {

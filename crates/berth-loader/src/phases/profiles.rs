@@ -150,7 +150,7 @@ pub fn with_selected_services(project: &mut Project, names: &[String]) -> Result
     let mut set = BTreeSet::new();
     collect_with_dependencies(project, names, &|_| true, &mut set)?;
     let services = std::mem::take(project.services_mut());
-    let mut enabled = Map::new();
+    let mut enabled = Map::default();
     for (name, mut service) in services {
         if set.contains(&name) {
             if let Some(Value::Map(deps)) = service.get_mut("depends_on") {

@@ -593,7 +593,7 @@ mod tests {
             extract_variables_from_str("${\u{17f}x:-y} ${"),
             vec![v("\u{17f}x:-y", "", "", false), v("", "", "", false)]
         );
-        let mut svc = berth_model::value::Map::new();
+        let mut svc = berth_model::value::Map::default();
         svc.insert("a".into(), Value::from("${X:-1}"));
         svc.insert("b".into(), Value::Seq(vec![Value::from("${X:-2} $Y")]));
         let vars = extract_variables(&Value::Map(svc));

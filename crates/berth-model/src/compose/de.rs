@@ -132,7 +132,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
         let map = match self.value {
             Value::Map(m) => m,
             // A nil struct decodes to its zero value, as mapstructure does.
-            Value::Null => EMPTY.get_or_init(Map::new),
+            Value::Null => EMPTY.get_or_init(Map::default),
             other => {
                 return Err(de::Error::invalid_type(unexpected(other), &visitor))
                     .map_err(|e: ModelError| e.locate(&path))
@@ -315,7 +315,7 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Seq(out))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-                let mut out = Map::new();
+                let mut out = Map::default();
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
                     out.insert(k, v);
                 }
@@ -385,7 +385,7 @@ mod tests {
         let e = bad(Value::from_pairs([("m", Value::Int(1))]));
         assert_eq!(e.path, "items[a][1]");
         assert!(e.message.starts_with("unknown field `m`"), "{}", e.message);
-        let e = bad(Value::Map(Map::new()));
+        let e = bad(Value::Map(Map::default()));
         assert_eq!(e.message, "missing field `n`");
     }
 }

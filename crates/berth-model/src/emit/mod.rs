@@ -429,11 +429,11 @@ mod tests {
     use super::*;
 
     fn service(i: usize) -> Value {
-        let mut env = Map::new();
+        let mut env = Map::default();
         for j in 0..20 {
             env.insert(format!("VAR_{j}"), Value::from(format!("value {i} {j}")));
         }
-        let mut s = Map::new();
+        let mut s = Map::default();
         s.insert("image".into(), Value::from("busybox"));
         s.insert("environment".into(), Value::Map(env));
         s.insert(
@@ -445,11 +445,11 @@ mod tests {
 
     #[test]
     fn five_hundred_services_print_in_linear_time() {
-        let mut services = Map::new();
+        let mut services = Map::default();
         for i in 0..500 {
             services.insert(format!("s{i}"), service(i));
         }
-        let mut p = Map::new();
+        let mut p = Map::default();
         p.insert("name".into(), Value::from("big"));
         p.insert("services".into(), Value::Map(services));
         let p = Value::Map(p);

@@ -46,7 +46,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 fn decode_struct(v: &Value, shape: &'static Struct, path: &str) -> R<Map> {
-    let mut out = Map::new();
+    let mut out = Map::default();
     let m = match v {
         Value::Map(m) => m,
         Value::Null => return Ok(out),
@@ -371,7 +371,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
             let mut out = Vec::with_capacity(items.len());
             for (i, e) in items.iter().enumerate() {
                 let ipath = format!("{path}[{i}]");
-                let mut m = Map::new();
+                let mut m = Map::default();
                 match e {
                     Value::String(s) => {
                         m.insert("path".into(), Value::String(s.clone()));
@@ -406,7 +406,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
         }
         Ulimits => match raw {
             Value::Map(m) => {
-                let mut out = Map::new();
+                let mut out = Map::default();
                 for (k, e) in m {
                     let upath = format!("{path}[{k}]");
                     let v = match e {
@@ -420,7 +420,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                                     Some(other) => Err(unconvertible(&upath, "int", other)),
                                 }
                             };
-                            let mut u = Map::new();
+                            let mut u = Map::default();
                             u.insert("soft".into(), Value::Int(get("soft")?));
                             u.insert("hard".into(), Value::Int(get("hard")?));
                             Value::Map(u)
@@ -491,7 +491,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
                     )
                 }
             };
-            let mut out = Map::with_capacity(m.len());
+            let mut out = Map::with_capacity_and_hasher(m.len(), Default::default());
             for (k, e) in m {
                 let kpath = format!("{path}[{k}]");
                 if e.is_null() && matches!(kind, MapOfPtr(_)) {
@@ -508,7 +508,7 @@ fn decode_kind(raw: &Value, kind: Kind, path: &str) -> R<Option<Value>> {
 
 /// The Map a Ulimit with `single` = 0 prints as (its YAML marshaller then prints soft/hard).
 fn zero_ulimit() -> Value {
-    let mut u = Map::new();
+    let mut u = Map::default();
     u.insert("soft".into(), Value::Int(0));
     u.insert("hard".into(), Value::Int(0));
     Value::Map(u)
@@ -523,7 +523,7 @@ fn struct_short_form(raw: &Value, s: &'static Struct) -> Value {
             "FileReferenceConfig" => "source",
             _ => return raw.clone(),
         };
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(key.into(), raw.clone());
         let _ = text;
         return Value::Map(m);
@@ -615,7 +615,7 @@ fn decode_mapping(
                 .collect(),
         )),
         Value::Seq(items) => {
-            let mut out = Map::new();
+            let mut out = Map::default();
             for e in items {
                 let s = sprint(e);
                 let (k, v) = match s.split_once('=') {

@@ -161,7 +161,7 @@ fn invalid_type_for(p: &Path, v: &Value, what: &'static str) -> CanonicalError {
 }
 
 fn single(key: &str, value: Value) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert(key.to_string(), value);
     Value::Map(m)
 }
@@ -214,7 +214,7 @@ fn transform_key_value(data: Value, p: &Path, ctx: &mut Ctx) -> Result<Value> {
     match data {
         Value::Map(m) => Ok(Value::Map(m)),
         Value::Seq(items) => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             for item in &items {
                 let text = go_sprint(item);
                 match text.split_once('=') {
@@ -240,7 +240,7 @@ fn transform_key_value(data: Value, p: &Path, ctx: &mut Ctx) -> Result<Value> {
 }
 
 fn depends_on_entry() -> Map {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("condition".into(), "service_started".into());
     m.insert("required".into(), true.into());
     m
@@ -276,7 +276,7 @@ fn transform_depends_on(data: Value, p: &Path, _: &mut Ctx) -> Result<Value> {
 fn env_file_entry(v: Value) -> Value {
     match v {
         Value::String(s) => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("path".into(), s.into());
             m.insert("required".into(), true.into());
             Value::Map(m)
@@ -355,7 +355,7 @@ fn transform_device_mapping(data: Value, p: &Path, ctx: &mut Ctx) -> Result<Valu
             if dst.is_empty() {
                 dst = src;
             }
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("source".into(), src.into());
             m.insert("target".into(), dst.into());
             m.insert("permissions".into(), permissions.into());
@@ -398,7 +398,7 @@ fn transform_ssh(data: Value, p: &Path, _: &mut Ctx) -> Result<Value> {
     match data {
         Value::Map(m) => Ok(Value::Map(m)),
         Value::Seq(items) => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             for item in items {
                 let Value::String(s) = item else {
                     return Err(CanonicalError::SshKeyType(type_name(&item)));

@@ -145,7 +145,7 @@ pub fn parse_port_config(spec: &str) -> Result<Vec<Value>, PortError> {
         .into_values()
         .flatten()
         .map(|(target, proto, binding)| {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("mode".into(), "ingress".into());
             if !binding.host_ip.is_empty() {
                 m.insert("host_ip".into(), binding.host_ip.into());
@@ -167,7 +167,7 @@ mod tests {
     use super::*;
 
     fn port(host_ip: &str, target: i64, published: &str, proto: &str) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("mode".into(), "ingress".into());
         if !host_ip.is_empty() {
             m.insert("host_ip".into(), host_ip.into());

@@ -164,7 +164,7 @@ fn parse(spec: &str) -> Result<Mount, VolumeError> {
 /// compose's struct order and empty fields omitted, as compose-go's struct encoding does.
 pub fn parse_volume(spec: &str) -> Result<Value, VolumeError> {
     let mount = parse(spec)?;
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("type".into(), mount.kind.into());
     if !mount.source.is_empty() {
         m.insert("source".into(), mount.source.into());
@@ -176,7 +176,7 @@ pub fn parse_volume(spec: &str) -> Result<Value, VolumeError> {
         m.insert("read_only".into(), true.into());
     }
     if let Some(bind) = mount.bind {
-        let mut b = Map::new();
+        let mut b = Map::default();
         if !bind.selinux.is_empty() {
             b.insert("selinux".into(), bind.selinux.into());
         }
@@ -189,7 +189,7 @@ pub fn parse_volume(spec: &str) -> Result<Value, VolumeError> {
         m.insert("bind".into(), Value::Map(b));
     }
     if let Some(nocopy) = mount.volume {
-        let mut v = Map::new();
+        let mut v = Map::default();
         if nocopy {
             v.insert("nocopy".into(), true.into());
         }

@@ -173,7 +173,7 @@ fn apply(
             Ok(Value::Map(merged))
         }
         Strategy::DependsOn => {
-            let mut short_form = Map::new();
+            let mut short_form = Map::default();
             short_form.insert("condition".into(), Value::from("service_started"));
             short_form.insert("required".into(), Value::Bool(true));
             let base = into_mapping(base, &Value::Map(short_form.clone()), path)?;
@@ -228,7 +228,7 @@ fn into_mapping(value: Value, default: &Value, path: &YamlPath) -> Result<Map, M
     match value {
         Value::Map(map) => Ok(map),
         Value::Seq(items) => {
-            let mut map = Map::new();
+            let mut map = Map::default();
             for item in items {
                 // compose-go panics on a non-string item; report it as a kind mismatch instead.
                 let Value::String(name) = item else {
@@ -238,19 +238,19 @@ fn into_mapping(value: Value, default: &Value, path: &YamlPath) -> Result<Map, M
             }
             Ok(map)
         }
-        _ => Ok(Map::new()),
+        _ => Ok(Map::default()),
     }
 }
 
 fn build_to_map(value: Value) -> Map {
     match value {
         Value::String(context) => {
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert("context".into(), Value::String(context));
             map
         }
         Value::Map(map) => map,
-        _ => Map::new(),
+        _ => Map::default(),
     }
 }
 
