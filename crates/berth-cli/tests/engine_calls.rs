@@ -16,6 +16,25 @@ fn negotiated() -> String {
     format!("{major}.{}", minor.min(51))
 }
 
+/// Runs berth on `p` with its engine calls going through `recorder`, and `variable` set.
+fn through(p: &TestProject, recorder: &Recorder, variable: Option<(&str, &str)>, args: &[&str]) {
+    let mut cmd = std::process::Command::new(common::engine::berth());
+    cmd.current_dir(p.dir.path())
+        .env("DOCKER_HOST", &recorder.host)
+        .env_remove("COMPOSE_PARALLEL_LIMIT")
+        .args(["-p", &p.name])
+        .args(args);
+    if let Some((name, value)) = variable {
+        cmd.env(name, value);
+    }
+    let out = common::engine::run(&mut cmd);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn calls_are_versioned_and_one_list_finds_the_project() {
     let compose = format!(
@@ -96,4 +115,45 @@ fn calls_are_versioned_and_one_list_finds_the_project() {
             format!("GET {version}containers/json")
         ]
     );
+}
+
+/// `--parallel` and `COMPOSE_PARALLEL_LIMIT` bound how many engine operations run at once:
+/// three containers that take their whole grace period to stop are stopped one at a time,
+/// and all together without a bound.
+#[test]
+fn the_parallel_limit_bounds_engine_operations() {
+    let service = |name: &str| {
+        // busybox sleep as PID 1 ignores SIGTERM, so each stop lasts the grace period.
+        format!("  {name}:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    stop_grace_period: 1s\n")
+    };
+    let compose = format!(
+        "services:\n{}{}{}",
+        service("a"),
+        service("b"),
+        service("c")
+    );
+    let p = TestProject::new("parallel", &compose);
+    let recorder = Recorder::start();
+    through(&p, &recorder, None, &["up", "-d"]);
+    recorder.take();
+
+    through(&p, &recorder, None, &["--parallel", "1", "stop"]);
+    assert_eq!(recorder.most_at_once("/stop"), 1, "--parallel 1");
+    through(&p, &recorder, None, &["start"]);
+    recorder.take();
+    through(
+        &p,
+        &recorder,
+        Some(("COMPOSE_PARALLEL_LIMIT", "1")),
+        &["stop"],
+    );
+    assert_eq!(
+        recorder.most_at_once("/stop"),
+        1,
+        "COMPOSE_PARALLEL_LIMIT=1"
+    );
+    through(&p, &recorder, None, &["start"]);
+    recorder.take();
+    through(&p, &recorder, None, &["stop"]);
+    assert_eq!(recorder.most_at_once("/stop"), 3, "no limit");
 }

@@ -414,6 +414,34 @@ fn kill_with_signals() {
     assert_eq!(none.stderr, "no container to kill");
 }
 
+/// `kill` leaves containers of services the file no longer has alone, unless
+/// `--remove-orphans` (or `COMPOSE_REMOVE_ORPHANS`) says to signal them too.
+#[test]
+fn kill_reaches_orphans_only_when_asked() {
+    let p = Pair::new("killorphans");
+    p.up();
+    let without_web = COMPOSE.split("  web:").next().unwrap();
+    for project in [&p.berth, &p.reference] {
+        std::fs::write(project.dir.path().join("compose.yaml"), without_web).unwrap();
+    }
+    let run = p.same(&["kill", "-s", "SIGKILL", "app"]);
+    assert_eq!(per_object(&run.stderr).len(), 1);
+    p.same(&["kill", "-s", "SIGKILL"]);
+    assert_eq!(p.berth.state("db", 1).as_deref(), Some("exited"));
+    assert_eq!(
+        p.berth.state("web", 1).as_deref(),
+        Some("running"),
+        "an orphan is left alone"
+    );
+    let run = p.same(&["kill", "--remove-orphans"]);
+    assert_eq!(
+        per_object(&run.stderr).len(),
+        1,
+        "only the orphan is still running"
+    );
+    assert_eq!(p.berth.state("web", 1).as_deref(), Some("exited"));
+}
+
 #[test]
 fn pause_and_unpause() {
     let p = Pair::new("pause");

@@ -5,16 +5,26 @@
 // The engine's socket is read from DOCKER_HOST, as every docker client does.
 #![allow(clippy::disallowed_methods)]
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Instant;
 
 pub struct Recorder {
     /// The `DOCKER_HOST` value that goes through the proxy.
     pub host: String,
-    calls: Arc<Mutex<Vec<String>>>,
+    calls: Arc<Mutex<Vec<Call>>>,
+}
+
+/// One request: `METHOD /path`, and when it was sent and answered.
+#[derive(Debug, Clone)]
+struct Call {
+    line: String,
+    sent: Instant,
+    answered: Option<Instant>,
 }
 
 impl Recorder {
@@ -38,34 +48,66 @@ impl Recorder {
 
     /// `METHOD /path` (without the query) of every request since the last call, in order.
     pub fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.calls.lock().unwrap())
+        let calls = std::mem::take(&mut *self.calls.lock().unwrap());
+        calls.into_iter().map(|c| c.line).collect()
+    }
+
+    /// The most requests whose line ends with `suffix` that were waiting for their answers
+    /// at the same time, since the last call.
+    pub fn most_at_once(&self, suffix: &str) -> usize {
+        let calls = std::mem::take(&mut *self.calls.lock().unwrap());
+        let spans: Vec<(Instant, Instant)> = calls
+            .iter()
+            .filter(|c| c.line.ends_with(suffix))
+            .map(|c| (c.sent, c.answered.expect("every call answered")))
+            .collect();
+        spans
+            .iter()
+            .map(|(at, _)| spans.iter().filter(|(s, e)| s <= at && at < e).count())
+            .max()
+            .unwrap_or(0)
     }
 }
 
-/// Copies both ways between `client` and `engine`, noting request lines on the way in.
-fn relay(client: TcpStream, engine: UnixStream, calls: Arc<Mutex<Vec<String>>>) {
+/// Copies both ways between `client` and `engine`, noting each request when it goes in and
+/// when the first bytes of its answer come back (one request at a time per connection, as
+/// HTTP/1.1 clients send them).
+fn relay(client: TcpStream, engine: UnixStream, calls: Arc<Mutex<Vec<Call>>>) {
     let (mut client_in, mut client_out) = (client.try_clone().unwrap(), client);
     let (mut engine_in, mut engine_out) = (engine.try_clone().unwrap(), engine);
+    let waiting: Arc<Mutex<VecDeque<usize>>> = Arc::default();
+    let (answered, noted) = (waiting.clone(), calls.clone());
     thread::spawn(move || {
-        let _ = std::io::copy(&mut engine_in, &mut client_out);
+        let mut chunk = [0u8; 16384];
+        while let Ok(n) = engine_in.read(&mut chunk) {
+            if let Some(i) = answered.lock().unwrap().pop_front() {
+                noted.lock().unwrap()[i].answered = Some(Instant::now());
+            }
+            if n == 0 || client_out.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+        }
         let _ = client_out.shutdown(Shutdown::Both);
     });
     thread::spawn(move || {
         let mut seen = Vec::new();
         let mut chunk = [0u8; 16384];
         while let Ok(n) = client_in.read(&mut chunk) {
-            if n == 0 || engine_out.write_all(&chunk[..n]).is_err() {
+            if n == 0 {
                 break;
             }
             seen.extend_from_slice(&chunk[..n]);
-            note_requests(&mut seen, &calls);
+            note_requests(&mut seen, &calls, &waiting);
+            if engine_out.write_all(&chunk[..n]).is_err() {
+                break;
+            }
         }
         let _ = engine_out.shutdown(Shutdown::Write);
     });
 }
 
 /// Moves the complete lines of `seen` out, noting those that are HTTP request lines.
-fn note_requests(seen: &mut Vec<u8>, calls: &Mutex<Vec<String>>) {
+fn note_requests(seen: &mut Vec<u8>, calls: &Mutex<Vec<Call>>, waiting: &Mutex<VecDeque<usize>>) {
     while let Some(end) = seen.windows(2).position(|w| w == b"\r\n") {
         let line = String::from_utf8_lossy(&seen[..end]).to_string();
         seen.drain(..end + 2);
@@ -75,7 +117,13 @@ fn note_requests(seen: &mut Vec<u8>, calls: &Mutex<Vec<String>>) {
         {
             if ["GET", "HEAD", "POST", "PUT", "DELETE"].contains(&method) {
                 let path = target.split('?').next().unwrap_or(target);
-                calls.lock().unwrap().push(format!("{method} {path}"));
+                let mut calls = calls.lock().unwrap();
+                waiting.lock().unwrap().push_back(calls.len());
+                calls.push(Call {
+                    line: format!("{method} {path}"),
+                    sent: Instant::now(),
+                    answered: None,
+                });
             }
         }
     }
