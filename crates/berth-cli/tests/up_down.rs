@@ -910,6 +910,29 @@ fn a_missing_image_is_a_clear_error_and_creates_nothing() {
     );
 }
 
+/// `--pull`: a bad policy is refused as the reference refuses it; `missing` and `never`
+/// use the local image; `always` (which would need a registry) is said to be ignored.
+#[test]
+fn pull_policies_on_local_images() {
+    let p = TestProject::new(
+        "pull",
+        &format!(
+            "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sleep 3600\n    init: true\n"
+        ),
+    );
+    let ours = p.berth(&["up", "-d", "--pull", "bogus"]);
+    let theirs = p.reference(&["up", "-d", "--pull", "bogus"]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(ours.stderr, theirs.stderr);
+    assert!(p.containers().is_empty());
+    for policy in ["missing", "never", "if_not_present"] {
+        p.berth_ok(&["up", "-d", "--quiet-pull", "--pull", policy]);
+        assert_eq!(p.containers().len(), 1, "{policy}");
+    }
+    let warned = p.berth_ok(&["up", "-d", "--pull", "always"]);
+    assert!(warned.contains("--pull always is ignored"), "{warned}");
+}
+
 /// A volume whose configuration changed: compose asks before recreating it (data will be
 /// lost). "n" keeps it and its data; "y", or `-y` without asking, removes the containers
 /// mounting it, recreates it and brings them back. berth asks and acts as the reference.
