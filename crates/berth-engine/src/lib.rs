@@ -204,23 +204,21 @@ mod tests {
 
     #[test]
     fn every_path_carries_the_negotiated_version() {
-        let listed = versioned(
-            request("unix://2f7661722f72756e/containers/json?all=true"),
-            "/v1.41",
-        );
-        assert_eq!(
-            listed.uri().to_string(),
-            "unix://2f7661722f72756e/v1.41/containers/json?all=true"
-        );
-        let again = versioned(listed, "/v1.41");
-        assert_eq!(again.uri().path(), "/v1.41/containers/json", "never twice");
-        let tcp = versioned(
-            request("http://127.0.0.1:2375/networks/a_default"),
-            "/v1.44",
-        );
-        assert_eq!(
-            tcp.uri().to_string(),
-            "http://127.0.0.1:2375/v1.44/networks/a_default"
-        );
+        for (sent, prefix, wire) in [
+            (
+                "unix://2f7661722f72756e/containers/json?all=true",
+                "/v1.41",
+                "unix://2f7661722f72756e/v1.41/containers/json?all=true",
+            ),
+            (
+                "http://127.0.0.1:2375/networks/a_default",
+                "/v1.44",
+                "http://127.0.0.1:2375/v1.44/networks/a_default",
+            ),
+            // Never twice.
+            ("http://h/v1.41/info", "/v1.41", "http://h/v1.41/info"),
+        ] {
+            assert_eq!(versioned(request(sent), prefix).uri().to_string(), wire);
+        }
     }
 }
