@@ -13,12 +13,14 @@ fi
 export BERTH_REFERENCE="$(reference)/docker-compose"
 "$BERTH_REFERENCE" version >/dev/null
 
-# Debian packages the engine tests need: busybox-static (their images are built from it) and
-# docker-registry (a real registry on 127.0.0.1 for digests, pull and push).
+# Debian packages the engine tests need: busybox-static (their images are built from it),
+# docker-registry (a real registry on 127.0.0.1 for digests, pull and push), file, and
+# script (bsdutils: runs a command on a terminal for the live progress view's tests).
 missing=()
 { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; } || missing+=(busybox-static)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v file >/dev/null 2>&1 || missing+=(file)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -442,6 +442,51 @@ fn kill_reaches_orphans_only_when_asked() {
     assert_eq!(p.berth.state("web", 1).as_deref(), Some("exited"));
 }
 
+/// The title of the live view's last frame (`[+] Stopping 3/3` → `Stopping`), with the
+/// command run on a pseudo-terminal by `script`.
+fn tty_title(project: &Project, args: &[&str]) -> String {
+    let line = format!(
+        "{} -p {} {}",
+        project.bin.display(),
+        project.name,
+        args.join(" ")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(project.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let title = text
+        .rsplit("[+] ")
+        .next()
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default();
+    assert!(text.contains("[+] "), "{line}: no live view in {text:?}");
+    title.trim_matches(|c: char| !c.is_alphabetic()).to_string()
+}
+
+/// Each verb's live view is titled as the reference titles it.
+#[test]
+fn live_view_titles_match_the_reference() {
+    let p = Pair::new("titles");
+    p.up();
+    for args in [
+        &["stop", "-t", "0"][..],
+        &["start"],
+        &["restart", "-t", "0"],
+        &["pause"],
+        &["unpause"],
+        &["kill"],
+        &["rm", "-f"],
+    ] {
+        let (ours, theirs) = (tty_title(&p.berth, args), tty_title(&p.reference, args));
+        assert_eq!(ours, theirs, "{args:?}");
+        assert!(!ours.is_empty(), "{args:?}");
+    }
+}
+
 #[test]
 fn pause_and_unpause() {
     let p = Pair::new("pause");

@@ -276,9 +276,10 @@ pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
 pub async fn with_progress<T>(
     global: &GlobalFlags,
     settings: &Settings,
+    title: &str,
     verb: impl AsyncFnOnce(&Renderer) -> berth_ops::OpsResult<T>,
 ) -> Result<T, Exit> {
-    let renderer = renderer(global, settings);
+    let renderer = renderer(global, settings).title(title);
     let result = verb(&renderer).await;
     renderer.finish();
     result.map_err(|e| error(&e.to_string()))

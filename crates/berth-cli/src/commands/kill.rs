@@ -37,7 +37,7 @@ pub fn run(global: &GlobalFlags, args: &KillArgs, settings: &Settings) -> u8 {
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        let renderer = common::renderer(global, settings);
+        let renderer = common::renderer(global, settings).title("Killing");
         let result =
             berth_ops::kill::kill(&engine, &name, project.as_ref(), &options, &renderer).await;
         renderer.finish();

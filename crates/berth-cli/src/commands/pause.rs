@@ -29,14 +29,20 @@ fn run(global: &GlobalFlags, args: &PauseArgs, settings: &Settings, pause: bool)
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        common::with_progress(global, settings, async |progress| {
-            if pause {
-                berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, progress).await
-            } else {
-                berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, progress)
-                    .await
-            }
-        })
+        common::with_progress(
+            global,
+            settings,
+            if pause { "Pausing" } else { "Running" },
+            async |progress| {
+                if pause {
+                    berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, progress)
+                        .await
+                } else {
+                    berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, progress)
+                        .await
+                }
+            },
+        )
         .await?;
         Ok(0)
     })

@@ -38,7 +38,7 @@ pub fn run(global: &GlobalFlags, args: &RestartArgs, settings: &Settings) -> u8 
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        common::with_progress(global, settings, async |progress| {
+        common::with_progress(global, settings, "Restarting", async |progress| {
             berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, progress).await
         })
         .await?;

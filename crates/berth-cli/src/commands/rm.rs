@@ -1,7 +1,5 @@
 //! `rm`: remove stopped containers, after listing them and asking (unless `-f`).
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use berth_ops::rm::RmOptions;
 use berth_ops::stop::StopOptions;
 use clap::Args;
@@ -48,7 +46,7 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
                 parallel: options.parallel,
                 dry_run: options.dry_run,
             };
-            common::with_progress(global, settings, async |progress| {
+            common::with_progress(global, settings, "Stopping", async |progress| {
                 berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, progress).await
             })
             .await?;
@@ -64,29 +62,13 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
         let message = format!("Going to remove {}", names.join(", "));
         if options.force {
             output::data(&format!("{message}\n"));
-        } else if !confirm(&message) {
+        } else if !berth_ui::prompt::confirm(&message, false) {
             return Ok(0);
         }
-        common::with_progress(global, settings, async |progress| {
+        common::with_progress(global, settings, "Removing", async |progress| {
             berth_ops::rm::remove(&engine, &containers, &options, progress).await
         })
         .await?;
         Ok(0)
     })
-}
-
-/// compose's prompt: on a terminal a question with `(y/N)`; otherwise the message is
-/// written as is and one line of stdin answers (`y` or a Go boolean; anything else is no).
-fn confirm(message: &str) -> bool {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        output::data(&format!("? {message} (y/N) "));
-    } else {
-        output::data(message);
-    }
-    let _ = std::io::stdout().flush();
-    let mut answer = String::new();
-    let _ = stdin.lock().read_line(&mut answer);
-    let answer = answer.trim().to_lowercase();
-    answer == "y" || berth_loader::setup::parse_go_bool(&answer).unwrap_or(false)
 }

@@ -74,7 +74,7 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
             ..UpOptions::default()
         };
         let engine = common::connect(global, settings).await?;
-        common::with_progress(global, settings, async |progress| {
+        common::with_progress(global, settings, "Running", async |progress| {
             berth_ops::up::up(&engine, &project, &options, progress).await
         })
         .await?;

@@ -23,7 +23,7 @@ pub fn run(global: &GlobalFlags, args: &StartArgs, settings: &Settings) -> u8 {
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        common::with_progress(global, settings, async |progress| {
+        common::with_progress(global, settings, "Running", async |progress| {
             berth_ops::start::start(&engine, &name, project.as_ref(), &options, progress).await
         })
         .await?;

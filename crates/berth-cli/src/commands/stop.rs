@@ -26,7 +26,7 @@ pub fn run(global: &GlobalFlags, args: &StopArgs, settings: &Settings) -> u8 {
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
-        common::with_progress(global, settings, async |progress| {
+        common::with_progress(global, settings, "Stopping", async |progress| {
             berth_ops::stop::stop(&engine, &name, project.as_ref(), &options, progress).await
         })
         .await?;
