@@ -482,6 +482,38 @@ fn attached_up_prints_and_exits_as_the_reference() {
     }
 }
 
+/// Attached `up` follows a container through the restarts of its restart policy: each
+/// run's output is printed, as the reference prints it.
+#[test]
+fn attached_up_follows_restarts() {
+    let compose = format!(
+        "services:
+  s:
+    image: {BASE_IMAGE}
+    command: sh -c 'echo run; echo oops >&2; sleep 1; exit 3'
+    restart: on-failure:2
+"
+    );
+    let p = TestProject::new("reruns", &compose);
+    let mut outputs = Vec::new();
+    for tool in [common::engine::reference(), common::engine::berth()] {
+        let out = p.with_input(&tool, &["up"], "");
+        assert_eq!(out.status.code(), Some(0));
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.trim_start_matches("\r\x1b[K").to_string())
+            .collect();
+        lines.sort();
+        outputs.push(lines);
+        p.with_input(&tool, &["down"], "");
+    }
+    assert_eq!(outputs[1], outputs[0], "berth, then the reference");
+    assert_eq!(
+        outputs[1].iter().filter(|l| l.ends_with("| run")).count(),
+        3
+    );
+}
+
 #[test]
 fn ctrl_c_stops_the_attached_project() {
     let compose = format!(

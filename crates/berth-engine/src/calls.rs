@@ -258,19 +258,34 @@ impl Engine {
             .output
             .filter_map(move |item| {
                 let host = host.clone();
-                async move {
-                    use bollard::container::LogOutput as L;
-                    match item {
-                        Ok(L::StdOut { message }) | Ok(L::Console { message }) => {
-                            Some(Ok(Output::Stdout(message.to_vec())))
-                        }
-                        Ok(L::StdErr { message }) => Some(Ok(Output::Stderr(message.to_vec()))),
-                        Ok(L::StdIn { .. }) => None,
-                        Err(e) => Some(Err(EngineError::from_bollard(&host, e))),
-                    }
-                }
+                async move { output(&host, item) }
             })
             .boxed())
+    }
+
+    /// A container's output from second `since` on, followed while it runs, each line led
+    /// by its RFC 3339 timestamp and a space (the engine's `timestamps` option).
+    pub fn follow_logs(
+        &self,
+        id: &str,
+        since: i64,
+    ) -> BoxStream<'static, Result<Output, EngineError>> {
+        let options = q::LogsOptions {
+            follow: true,
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            since: i32::try_from(since).unwrap_or(i32::MAX),
+            ..Default::default()
+        };
+        let host = self.host.clone();
+        self.docker
+            .logs(id, Some(options))
+            .filter_map(move |item| {
+                let host = host.clone();
+                async move { output(&host, item) }
+            })
+            .boxed()
     }
 
     /// Copies a tar archive into the container, extracted at `path`.
@@ -416,5 +431,21 @@ impl Engine {
             .await
             .map(|_| ())
             .map_err(|e| self.fail(e))
+    }
+}
+
+/// One chunk of a container's output, as berth passes it on.
+fn output(
+    host: &str,
+    item: Result<bollard::container::LogOutput, bollard::errors::Error>,
+) -> Option<Result<Output, EngineError>> {
+    use bollard::container::LogOutput as L;
+    match item {
+        Ok(L::StdOut { message }) | Ok(L::Console { message }) => {
+            Some(Ok(Output::Stdout(message.to_vec())))
+        }
+        Ok(L::StdErr { message }) => Some(Ok(Output::Stderr(message.to_vec()))),
+        Ok(L::StdIn { .. }) => None,
+        Err(e) => Some(Err(EngineError::from_bollard(host, e))),
     }
 }

@@ -92,17 +92,26 @@ impl Timestamp {
     /// Go's `Time.IsZero`: the instant is January 1, year 1, 00:00:00 UTC (what go-yaml's
     /// omitempty tests).
     pub fn is_go_zero(&self) -> bool {
+        self.seconds_since(days_from_civil(1, 1, 1)) == 0 && self.nanosecond == 0
+    }
+
+    /// Seconds since the Unix epoch (the nanoseconds are in `nanosecond`).
+    pub fn unix_seconds(&self) -> i64 {
+        self.seconds_since(days_from_civil(1970, 1, 1))
+    }
+
+    /// Seconds since the start of `epoch_day` (a `days_from_civil` value).
+    fn seconds_since(&self, epoch_day: i64) -> i64 {
         let days = days_from_civil(
             i64::from(self.year),
             i64::from(self.month),
             i64::from(self.day),
-        ) - days_from_civil(1, 1, 1);
-        let secs = days * 86_400
+        ) - epoch_day;
+        days * 86_400
             + i64::from(self.hour) * 3600
             + i64::from(self.minute) * 60
             + i64::from(self.second)
-            - i64::from(self.offset());
-        secs == 0 && self.nanosecond == 0
+            - i64::from(self.offset())
     }
 
     /// Go's `t.Format(time.RFC3339Nano)`: what `MarshalJSON` and go-yaml's encoder print.

@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 
-use berth_engine::Output;
+use berth_engine::{Engine, EngineError, Output};
+use berth_model::gotime::Timestamp;
 use berth_plan::Container;
-use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::stream::{BoxStream, FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::error::OpsResult;
@@ -108,7 +109,20 @@ pub async fn up_attached(
         let stream = runner.engine.attach_output(&container.id).await?;
         streams.push(forward(stream, source.clone(), consumer));
     }
-    let forwarding = async { while streams.next().await.is_some() {} };
+    // The output of a container's next run, when its restart policy restarts it, comes from
+    // `monitor`; the forwarding ends once every stream has and the monitor is done.
+    let (rerun, mut reruns) = mpsc::unbounded_channel::<Attached>();
+    let forwarding = async {
+        loop {
+            tokio::select! {
+                Some((stream, source)) = reruns.recv() => {
+                    streams.push(forward(stream, source, consumer));
+                }
+                Some(()) = streams.next() => {}
+                else => break,
+            }
+        }
+    };
 
     // Waiting starts once everything started: the engine answers a wait on a container
     // that is only created at once. The output is attached all along.
@@ -117,19 +131,85 @@ pub async fn up_attached(
     let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel);
     let run = async {
         up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
-        monitor(
+        let code = monitor(
             &stop_runner,
             project,
             &containers,
-            &attached,
+            Followed {
+                attached: &attached,
+                rerun: &rerun,
+            },
             attach,
             consumer,
             &mut interrupts,
         )
-        .await
+        .await;
+        drop(rerun);
+        code
     };
     let ((), code) = futures_util::join!(forwarding, run);
     code
+}
+
+/// A container's output and its log prefix.
+type Attached = (BoxStream<'static, Result<Output, EngineError>>, String);
+
+/// The output of a container's next run: once the engine has started it again, its logs
+/// from that start, followed (as compose follows them on the start event; an attachment
+/// to a container between runs gets nothing).
+fn next_run(
+    engine: Engine,
+    id: String,
+    previous_start: String,
+) -> BoxStream<'static, Result<Output, EngineError>> {
+    let run = async move {
+        let started = loop {
+            tokio::time::sleep(RERUN_POLL).await;
+            let state = match engine.inspect_container(&id).await {
+                Ok(inspect) => inspect.state.unwrap_or_default(),
+                Err(_) => return futures_util::stream::empty().boxed(),
+            };
+            let started = state.started_at.unwrap_or_default();
+            if started != previous_start {
+                break started;
+            }
+            if !state.restarting.unwrap_or(false) {
+                return futures_util::stream::empty().boxed();
+            }
+        };
+        let Some(from) = Timestamp::parse(&started) else {
+            return futures_util::stream::empty().boxed();
+        };
+        let from = (from.unix_seconds(), from.nanosecond);
+        engine
+            .follow_logs(&id, from.0)
+            .filter_map(move |chunk| async move { since(chunk, from) })
+            .boxed()
+    };
+    futures_util::stream::once(run).flatten().boxed()
+}
+
+/// How often a restarting container is looked at until its next run starts.
+const RERUN_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A timestamped log line without its timestamp, if it was written at `from` or later
+/// (the engine's `since` counts whole seconds). Both streams come out on stdout, as
+/// compose prints the logs of a restarted container.
+fn since(
+    chunk: Result<Output, EngineError>,
+    from: (i64, u32),
+) -> Option<Result<Output, EngineError>> {
+    let strip = |bytes: Vec<u8>| -> Option<Vec<u8>> {
+        let space = bytes.iter().position(|b| *b == b' ')?;
+        let stamp = Timestamp::parse(std::str::from_utf8(&bytes[..space]).ok()?)?;
+        ((stamp.unix_seconds(), stamp.nanosecond) >= from).then(|| bytes[space + 1..].to_vec())
+    };
+    match chunk {
+        Ok(Output::Stdout(bytes) | Output::Stderr(bytes)) => {
+            strip(bytes).map(|b| Ok(Output::Stdout(b)))
+        }
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// Passes a container's output to the consumer line by line.
@@ -151,17 +231,25 @@ async fn forward(
     }
 }
 
+/// The attached containers with their log prefixes, and where the output of their next runs
+/// goes.
+struct Followed<'a> {
+    attached: &'a [(Container, String)],
+    rerun: &'a mpsc::UnboundedSender<Attached>,
+}
+
 /// Waits for the attached containers to exit (following restarts), handles Ctrl-C and the
 /// cascade flags; returns the exit status.
 async fn monitor(
     runner: &Runner<'_>,
     project: &ProjectSpec,
     containers: &ServiceContainers,
-    attached: &[(Container, String)],
+    followed: Followed<'_>,
     attach: &AttachOptions,
     consumer: &dyn LogConsumer,
     interrupts: &mut Interrupts,
 ) -> OpsResult<i32> {
+    let Followed { attached, rerun } = followed;
     let engine = runner.engine;
     let wait = |c: &Container| {
         let id = c.id.clone();
@@ -177,16 +265,15 @@ async fn monitor(
             Some((id, result)) = waiting.next() => {
                 let Some((container, source)) = attached.iter().find(|(c, _)| c.id == id) else { continue };
                 let code = result.unwrap_or(0);
-                let restarting = !stopping
-                    && engine
-                        .inspect_container(&id)
-                        .await
-                        .ok()
-                        .and_then(|i| i.state)
-                        .and_then(|s| s.restarting)
-                        .unwrap_or(false);
-                if restarting {
+                let state = if stopping {
+                    None
+                } else {
+                    engine.inspect_container(&id).await.ok().and_then(|i| i.state)
+                };
+                if let Some(state) = state.filter(|s| s.restarting.unwrap_or(false)) {
                     consumer.status(source, &format!("exited with code {code} (restarting)"));
+                    let previous_start = state.started_at.unwrap_or_default();
+                    let _ = rerun.send((next_run(engine.clone(), id.clone(), previous_start), source.clone()));
                     waiting.push(wait(container));
                     continue;
                 }
