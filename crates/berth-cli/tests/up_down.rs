@@ -483,7 +483,9 @@ fn attached_up_prints_and_exits_as_the_reference() {
 }
 
 /// Attached `up` follows a container through the restarts of its restart policy: each
-/// run's output is printed, as the reference prints it.
+/// run's output is printed. What the reference printed for this file on a quiet machine:
+/// the first run's stderr on stderr, the later runs' logs (both streams) on stdout. The
+/// reference itself is not compared here: under load its event watcher misses reruns.
 #[test]
 fn attached_up_follows_restarts() {
     let compose = format!(
@@ -495,23 +497,28 @@ fn attached_up_follows_restarts() {
 "
     );
     let p = TestProject::new("reruns", &compose);
-    let mut outputs = Vec::new();
-    for tool in [common::engine::reference(), common::engine::berth()] {
-        let out = p.with_input(&tool, &["up"], "");
-        assert_eq!(out.status.code(), Some(0));
-        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| l.trim_start_matches("\r\x1b[K").to_string())
-            .collect();
-        lines.sort();
-        outputs.push(lines);
-        p.with_input(&tool, &["down"], "");
-    }
-    assert_eq!(outputs[1], outputs[0], "berth, then the reference");
+    let out = p.with_input(&common::engine::berth(), &["up"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_start_matches("\r\x1b[K").to_string())
+        .collect();
+    lines.sort();
     assert_eq!(
-        outputs[1].iter().filter(|l| l.ends_with("| run")).count(),
-        3
+        lines,
+        [
+            "Attaching to s-1",
+            "s-1  | oops",
+            "s-1  | oops",
+            "s-1  | run",
+            "s-1  | run",
+            "s-1  | run",
+            "s-1 exited with code 3",
+            "s-1 exited with code 3 (restarting)",
+            "s-1 exited with code 3 (restarting)",
+        ]
     );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("s-1  | oops"));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use berth_engine::models::ContainerState;
 use berth_engine::{Engine, EngineError, Output};
 use berth_model::gotime::Timestamp;
 use berth_plan::Container;
@@ -154,36 +155,37 @@ pub async fn up_attached(
 /// A container's output and its log prefix.
 type Attached = (BoxStream<'static, Result<Output, EngineError>>, String);
 
-/// The output of a container's next run: once the engine has started it again, its logs
-/// from that start, followed (as compose follows them on the start event; an attachment
-/// to a container between runs gets nothing).
+/// The output of a container's next run, once the engine has started it again after the
+/// run that finished at `finished`: its logs, followed (as compose follows them on the start
+/// event; an attachment to a container between runs gets nothing).
 fn next_run(
     engine: Engine,
     id: String,
-    previous_start: String,
+    finished: Timestamp,
 ) -> BoxStream<'static, Result<Output, EngineError>> {
+    let after = (finished.unix_seconds(), finished.nanosecond);
     let run = async move {
-        let started = loop {
-            tokio::time::sleep(RERUN_POLL).await;
+        // A restarting container counts as running to the engine: the next run has begun
+        // when it started after the previous one finished.
+        loop {
             let state = match engine.inspect_container(&id).await {
                 Ok(inspect) => inspect.state.unwrap_or_default(),
                 Err(_) => return futures_util::stream::empty().boxed(),
             };
-            let started = state.started_at.unwrap_or_default();
-            if started != previous_start {
-                break started;
+            let started = state.started_at.as_deref().and_then(Timestamp::parse);
+            if started.is_some_and(|s| (s.unix_seconds(), s.nanosecond) > after) {
+                break;
             }
             if !state.restarting.unwrap_or(false) {
                 return futures_util::stream::empty().boxed();
             }
-        };
-        let Some(from) = Timestamp::parse(&started) else {
-            return futures_util::stream::empty().boxed();
-        };
-        let from = (from.unix_seconds(), from.nanosecond);
+            tokio::time::sleep(RERUN_POLL).await;
+        }
+        // The new run's first lines can be stamped before its `StartedAt`: everything after
+        // the previous run finished belongs to it.
         engine
-            .follow_logs(&id, from.0)
-            .filter_map(move |chunk| async move { since(chunk, from) })
+            .follow_logs(&id, after.0)
+            .filter_map(move |chunk| async move { since(chunk, after) })
             .boxed()
     };
     futures_util::stream::once(run).flatten().boxed()
@@ -192,17 +194,17 @@ fn next_run(
 /// How often a restarting container is looked at until its next run starts.
 const RERUN_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// A timestamped log line without its timestamp, if it was written at `from` or later
-/// (the engine's `since` counts whole seconds). Both streams come out on stdout, as
+/// A timestamped log line without its timestamp, if it was written after `after` (the
+/// engine's `since` counts whole seconds). Both streams come out on stdout, as
 /// compose prints the logs of a restarted container.
 fn since(
     chunk: Result<Output, EngineError>,
-    from: (i64, u32),
+    after: (i64, u32),
 ) -> Option<Result<Output, EngineError>> {
     let strip = |bytes: Vec<u8>| -> Option<Vec<u8>> {
         let space = bytes.iter().position(|b| *b == b' ')?;
         let stamp = Timestamp::parse(std::str::from_utf8(&bytes[..space]).ok()?)?;
-        ((stamp.unix_seconds(), stamp.nanosecond) >= from).then(|| bytes[space + 1..].to_vec())
+        ((stamp.unix_seconds(), stamp.nanosecond) > after).then(|| bytes[space + 1..].to_vec())
     };
     match chunk {
         Ok(Output::Stdout(bytes) | Output::Stderr(bytes)) => {
@@ -270,10 +272,19 @@ async fn monitor(
                 } else {
                     engine.inspect_container(&id).await.ok().and_then(|i| i.state)
                 };
-                if let Some(state) = state.filter(|s| s.restarting.unwrap_or(false)) {
+                // The engine may have started it again already (compose's test, too).
+                let again = |s: &ContainerState| {
+                    s.restarting.unwrap_or(false) || s.running.unwrap_or(false)
+                };
+                let finished = state
+                    .filter(again)
+                    .map(|s| s.finished_at.as_deref().and_then(Timestamp::parse));
+                if let Some(finished) = finished {
                     consumer.status(source, &format!("exited with code {code} (restarting)"));
-                    let previous_start = state.started_at.unwrap_or_default();
-                    let _ = rerun.send((next_run(engine.clone(), id.clone(), previous_start), source.clone()));
+                    if let Some(finished) = finished {
+                        let next = next_run(engine.clone(), id.clone(), finished);
+                        let _ = rerun.send((next, source.clone()));
+                    }
                     waiting.push(wait(container));
                     continue;
                 }
