@@ -13,7 +13,8 @@ source scripts/engine.sh
 ensure_engine
 command -v file >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq file >/dev/null; }
 ./scripts/busybox-image.sh
-# One invocation for both, so their dependencies are built with the same features once.
-cargo build --release --locked -q -p berth-cli -p berth-engine --bin berth --example floor
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# One invocation for both, so their dependencies are built with the same features once,
+# and both are linked the same way.
+release=$(scripts/release.sh -p berth-cli -p berth-engine --bin berth --example floor)
+export BERTH_BIN="$release/berth" BERTH_FLOOR_BIN="$release/examples/floor"
 exec python3 bench/up_bench.py

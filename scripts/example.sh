@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/engine.sh
 ensure_engine
-cargo build --release --locked -q
-berth="$PWD/target/release/berth"
+berth="$(scripts/release.sh -p berth-cli --bin berth)/berth"
 scripts/busybox-image.sh berth-example/busybox:local
 cd examples/image-gallery
 
