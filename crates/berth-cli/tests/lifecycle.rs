@@ -77,12 +77,16 @@ struct Project {
 
 impl Project {
     fn new(test: &str, bin: PathBuf, tag: &str) -> Project {
+        Project::with_file(test, bin, tag, COMPOSE)
+    }
+
+    fn with_file(test: &str, bin: PathBuf, tag: &str, compose: &str) -> Project {
         ensure_image();
         let name = format!("berthtest-{test}-{tag}-{}", std::process::id());
         let other = if tag == "b" { "r" } else { "b" };
         let sibling = format!("berthtest-{test}-{other}-{}", std::process::id());
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("write compose.yaml");
+        std::fs::write(dir.path().join("compose.yaml"), compose).expect("write compose.yaml");
         Project {
             name,
             sibling,
@@ -249,9 +253,13 @@ struct Pair {
 
 impl Pair {
     fn new(test: &str) -> Pair {
+        Pair::with_file(test, COMPOSE)
+    }
+
+    fn with_file(test: &str, compose: &str) -> Pair {
         Pair {
-            berth: Project::new(test, berth(), "b"),
-            reference: Project::new(test, reference(), "r"),
+            berth: Project::with_file(test, berth(), "b", compose),
+            reference: Project::with_file(test, reference(), "r", compose),
         }
     }
 
@@ -711,4 +719,95 @@ fn unknown_services_are_errors_with_a_file() {
         snapshot.lines().all(|l| l.contains(" running ")),
         "{snapshot}"
     );
+}
+
+/// `post_start` and `pre_stop` hooks run through the engine's exec where the reference runs
+/// them: after each start (up, start, restart), before each stop (stop, restart, down); a
+/// failing hook fails the command with compose's message, and a failing `pre_stop` keeps
+/// the container running.
+#[test]
+fn hooks_run_where_the_reference_runs_them() {
+    let compose = "services:
+  s:
+    image: berth-example/busybox:local
+    command: sleep 3600
+    stop_signal: SIGKILL
+    post_start:
+      - command: sh -c 'echo \"$$GREETING\" >> /started'
+        environment: {GREETING: hello}
+    pre_stop:
+      - command: sh -c 'echo stop >> /started; test ! -e /refuse'
+";
+    let p = Pair::with_file("hooks", compose);
+    let same = |args: &[&str]| p.same(args);
+    let trail =
+        |project: &Project| docker(&["exec", &project.container("s", 1), "cat", "/started"]).1;
+    same(&["up", "-d"]);
+    assert_eq!(trail(&p.berth), "hello");
+    same(&["restart"]);
+    assert_eq!(trail(&p.berth), "hello\nstop\nhello");
+    assert_eq!(trail(&p.reference), trail(&p.berth));
+
+    for project in [&p.berth, &p.reference] {
+        docker(&["exec", &project.container("s", 1), "touch", "/refuse"]);
+    }
+    let stop = same(&["stop"]);
+    assert_eq!(stop.code, 1);
+    assert!(
+        stop.stderr.contains("s hook exited with status 1"),
+        "{}",
+        stop.stderr
+    );
+    assert_eq!(p.berth.state("s", 1).as_deref(), Some("running"));
+
+    // A stopped container: the dry run says what it would execute, with the container's ID.
+    for project in [&p.berth, &p.reference] {
+        docker(&["kill", &project.container("s", 1)]);
+    }
+    let id =
+        |project: &Project| docker(&["inspect", "-f", "{{.Id}}", &project.container("s", 1)]).1;
+    let (ours, theirs) = (
+        p.berth.run(&["--dry-run", "up", "-d"]),
+        p.reference.run(&["--dry-run", "up", "-d"]),
+    );
+    assert_eq!(ours.code, 0, "{ours:?}");
+    let ours_out = ours.stdout.replace(&id(&p.berth), "ID");
+    assert_eq!(ours_out, theirs.stdout.replace(&id(&p.reference), "ID"));
+    assert_eq!(
+        ours_out,
+        " DRY-RUN MODE - Executing command [\"sh\" \"-c\" \"echo \\\"$GREETING\\\" >> /started\"] in ID (detached mode)\n"
+    );
+    same(&["start"]);
+    // The refused stop ran its hook too.
+    assert_eq!(trail(&p.berth), "hello\nstop\nhello\nstop\nhello");
+    assert_eq!(trail(&p.reference), trail(&p.berth));
+    // The hook finds the container stopped (killed behind compose's back): down goes on.
+    for project in [&p.berth, &p.reference] {
+        docker(&["kill", &project.container("s", 1)]);
+    }
+    same(&["down"]);
+    assert_eq!(p.berth.state("s", 1), None);
+}
+
+/// A failing `post_start` hook fails `up` after the start, without the `Started` event.
+#[test]
+fn a_failing_post_start_hook_fails_up() {
+    let compose = "services:
+  s:
+    image: berth-example/busybox:local
+    command: sleep 3600
+    stop_signal: SIGKILL
+    post_start:
+      - command: sh -c 'exit 3'
+";
+    let p = Pair::with_file("hookfail", compose);
+    let up = p.same(&["up", "-d"]);
+    assert_eq!(up.code, 1);
+    assert!(
+        up.stderr.contains("s hook exited with status 3"),
+        "{}",
+        up.stderr
+    );
+    assert!(!up.stderr.contains("Started"), "{}", up.stderr);
+    assert_eq!(p.berth.state("s", 1).as_deref(), Some("running"));
 }

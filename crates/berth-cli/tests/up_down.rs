@@ -482,6 +482,51 @@ fn attached_up_prints_and_exits_as_the_reference() {
     }
 }
 
+/// Attached `up` shows the output of hooks under `<container> ->`: a `post_start` hook's
+/// after the start, and a `pre_stop` hook's when the cascade stops the project; `Aborting`
+/// is painted even into a pipe, as the reference paints it.
+#[test]
+fn attached_up_shows_hook_output() {
+    let compose = format!(
+        "services:
+  a:
+    image: {BASE_IMAGE}
+    command: sh -c 'sleep 1; echo a done'
+    post_start:
+      - command: sh -c 'echo post a; echo err a >&2'
+  b:
+    image: {BASE_IMAGE}
+    command: sleep 30
+    stop_signal: SIGKILL
+    pre_stop:
+      - command: sh -c 'echo bye from b'
+"
+    );
+    let p = TestProject::new("hookout", &compose);
+    let lines = |out: &std::process::Output| {
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.replace("\r\x1b[K", ""))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        lines.sort();
+        lines
+    };
+    let args = ["up", "--abort-on-container-exit"];
+    let ours = p.berth(&args);
+    p.berth_ok(&["down"]);
+    let theirs = p.reference(&args);
+    p.reference_ok(&["down"]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(lines(&ours), lines(&theirs));
+    for expected in ["a-1 -> | post a", "a-1 -> | err a", "b-1 -> | bye from b"] {
+        assert!(lines(&ours).iter().any(|l| l == expected), "{expected}");
+    }
+    let aborting = "\x1b[31m\x1b[1mAborting on container exit...\x1b[0m";
+    assert!(String::from_utf8_lossy(&ours.stderr).contains(aborting));
+    assert!(String::from_utf8_lossy(&theirs.stderr).contains(aborting));
+}
+
 /// Attached `up` follows a container through the restarts of its restart policy: each
 /// run's output is printed. What the reference printed for this file on a quiet machine:
 /// the first run's stderr on stderr, the later runs' logs (both streams) on stdout. The

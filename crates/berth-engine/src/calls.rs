@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, ContainerSummary, ContainerTopResponse,
-    EndpointSettings, ImageInspect, Network, NetworkConnectRequest, NetworkCreateRequest,
-    NetworkDisconnectRequest, NetworkInspect, Volume, VolumeCreateRequest,
+    EndpointSettings, ExecConfig, ImageInspect, Network, NetworkConnectRequest,
+    NetworkCreateRequest, NetworkDisconnectRequest, NetworkInspect, Volume, VolumeCreateRequest,
 };
 use bollard::query_parameters as q;
 use futures_util::stream::BoxStream;
@@ -286,6 +286,60 @@ impl Engine {
                 async move { output(&host, item) }
             })
             .boxed()
+    }
+
+    /// Creates a command to run in a running container (`POST /containers/{id}/exec`);
+    /// returns the exec's ID.
+    pub async fn create_exec(&self, id: &str, config: ExecConfig) -> Result<String, EngineError> {
+        self.docker
+            .create_exec(id, config)
+            .await
+            .map(|r| r.id)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Starts an exec: detached, or attached and its output streamed until it ends.
+    pub async fn start_exec(
+        &self,
+        exec_id: &str,
+        detach: bool,
+        tty: bool,
+    ) -> Result<Option<BoxStream<'static, Result<Output, EngineError>>>, EngineError> {
+        let options = bollard::exec::StartExecOptions {
+            detach,
+            tty,
+            output_capacity: None,
+        };
+        let started = self
+            .docker
+            .start_exec(exec_id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))?;
+        let bollard::exec::StartExecResults::Attached { output: stream, .. } = started else {
+            return Ok(None);
+        };
+        let host = self.host.clone();
+        Ok(Some(
+            stream
+                .filter_map(move |item| {
+                    let host = host.clone();
+                    async move { output(&host, item) }
+                })
+                .boxed(),
+        ))
+    }
+
+    /// Whether an exec still runs, and its exit code once it ended.
+    pub async fn inspect_exec(&self, exec_id: &str) -> Result<(bool, i64), EngineError> {
+        let inspect = self
+            .docker
+            .inspect_exec(exec_id)
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok((
+            inspect.running.unwrap_or(false),
+            inspect.exit_code.unwrap_or(0),
+        ))
     }
 
     /// Copies a tar archive into the container, extracted at `path`.

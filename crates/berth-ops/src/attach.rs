@@ -12,6 +12,7 @@ use futures_util::stream::{BoxStream, FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::error::OpsResult;
+use crate::hooks::Hooks;
 use crate::project::ProjectSpec;
 use crate::runner::Runner;
 use crate::up::{self, ServiceContainers, UpOptions};
@@ -128,8 +129,10 @@ pub async fn up_attached(
     // Waiting starts once everything started: the engine answers a wait on a container
     // that is only created at once. The output is attached all along.
     let silent = crate::events::Silent(runner.progress);
-    let quiet_runner = Runner::new(runner.engine, &silent, false, options.parallel);
-    let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel);
+    let quiet_runner =
+        Runner::new(runner.engine, &silent, false, options.parallel).with_hook_output(consumer);
+    let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel)
+        .with_hook_output(consumer);
     let run = async {
         up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
         let code = monitor(
@@ -339,7 +342,12 @@ async fn stop_all(
             .get(service)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        futures_util::future::try_join_all(list.iter().map(|c| runner.stop(c, None))).await?;
+        futures_util::future::try_join_all(list.iter().map(|c| async move {
+            runner
+                .stop(c, None, &Hooks::pre_stop(Some(project), c))
+                .await
+        }))
+        .await?;
         Ok(())
     })
     .await

@@ -9,6 +9,7 @@ use futures_util::future::{join_all, try_join_all};
 
 use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Event, Progress, Status};
+use crate::hooks::Hooks;
 use crate::observe;
 use crate::project::{project_filter, ProjectSpec};
 use crate::runner::Runner;
@@ -92,10 +93,14 @@ pub async fn down(
                 .iter()
                 .filter(|c| c.service == service && !c.oneoff)
                 .collect();
-            try_join_all(
-                list.iter()
-                    .map(|c| runner.stop_and_remove(c, options.timeout, options.volumes)),
-            )
+            try_join_all(list.iter().map(|c| {
+                let hooks = Hooks::pre_stop(project, c);
+                async move {
+                    runner
+                        .stop_and_remove(c, options.timeout, options.volumes, &hooks)
+                        .await
+                }
+            }))
             .await?;
             Ok(())
         }
@@ -118,11 +123,12 @@ pub async fn down(
                 new
             })
             .collect();
-        try_join_all(
-            unique
-                .iter()
-                .map(|c| runner.stop_and_remove(c, options.timeout, false)),
-        )
+        let runner = &runner;
+        try_join_all(unique.iter().map(|c| async move {
+            runner
+                .stop_and_remove(c, options.timeout, false, &Hooks::default())
+                .await
+        }))
         .await?;
     }
     if !options.services.is_empty() {

@@ -92,6 +92,9 @@ pub trait Progress: Send + Sync {
     fn tail(&self, message: &str) {
         self.warning(message)
     }
+    /// A line compose prints on standard output beside the progress (what its dry-run
+    /// client would have executed).
+    fn notice(&self, _message: &str) {}
     /// Asks the user a yes/no question (compose's `prompt`); without anyone to ask, the
     /// answer is `default`.
     fn confirm(&self, _question: &str, default: bool) -> bool {
@@ -107,6 +110,9 @@ impl Progress for Silent<'_> {
     fn event(&self, _event: Event) {}
     fn warning(&self, message: &str) {
         self.0.warning(message)
+    }
+    fn notice(&self, message: &str) {
+        self.0.notice(message)
     }
     fn confirm(&self, question: &str, default: bool) -> bool {
         self.0.confirm(question, default)

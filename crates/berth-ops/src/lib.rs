@@ -7,6 +7,7 @@ pub mod convert;
 pub mod down;
 pub mod error;
 pub mod events;
+pub mod hooks;
 pub mod kill;
 pub mod ls;
 pub mod observe;

@@ -10,6 +10,7 @@ use futures_util::future::try_join_all;
 
 use crate::error::OpsResult;
 use crate::events::{status, Progress};
+use crate::hooks::Hooks;
 use crate::observe;
 use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
@@ -55,17 +56,22 @@ pub async fn restart(
     walk(&graph, false, |service| async move {
         wait::wait_scope_dependencies(runner, scope, service, containers, None::<Duration>).await?;
         let list = containers.iter().filter(|c| c.service == service);
-        try_join_all(list.map(|c| restart_one(runner, c, options.timeout))).await?;
+        try_join_all(list.map(|c| restart_one(runner, project, c, options.timeout))).await?;
         Ok(())
     })
     .await
 }
 
+/// Restarts one container between its `pre_stop` and `post_start` hooks, as compose does.
 async fn restart_one(
     runner: &Runner<'_>,
+    project: Option<&ProjectSpec>,
     container: &Container,
     timeout: Option<i32>,
 ) -> OpsResult<()> {
+    runner
+        .run_hooks(&container.id, &Hooks::pre_stop(project, container))
+        .await?;
     let id = container_event(&container.name);
     runner.progress.event(status::restarting(&id));
     if !runner.dry_run {
@@ -75,5 +81,7 @@ async fn restart_one(
             .await?;
     }
     runner.progress.event(status::started(&id));
-    Ok(())
+    runner
+        .run_hooks(&container.id, &Hooks::post_start(project, container))
+        .await
 }

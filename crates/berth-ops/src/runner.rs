@@ -5,9 +5,11 @@ use berth_engine::Engine;
 use berth_plan::Container;
 use tokio::sync::Semaphore;
 
+use crate::attach::LogConsumer;
 use crate::convert::{ContainerSpec, InjectedFile};
-use crate::error::OpsResult;
+use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
+use crate::hooks::Hooks;
 
 /// Runs container operations against the engine (or pretends to, in dry-run mode).
 pub struct Runner<'a> {
@@ -16,6 +18,9 @@ pub struct Runner<'a> {
     pub dry_run: bool,
     /// `--parallel` / `COMPOSE_PARALLEL_LIMIT`: how many engine operations run at once.
     limit: Option<Semaphore>,
+    /// Where the output of hooks goes when it is shown (attached `up`); without it hooks
+    /// run detached.
+    pub(crate) hook_output: Option<&'a dyn LogConsumer>,
 }
 
 /// The event id compose uses for a container.
@@ -35,7 +40,14 @@ impl<'a> Runner<'a> {
             progress,
             dry_run,
             limit: parallel.filter(|n| *n > 0).map(Semaphore::new),
+            hook_output: None,
         }
+    }
+
+    /// Shows the output of the hooks it runs on `consumer`.
+    pub fn with_hook_output(mut self, consumer: &'a dyn LogConsumer) -> Runner<'a> {
+        self.hook_output = Some(consumer);
+        self
     }
 
     async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
@@ -119,8 +131,14 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Copies the injected files in and starts the container.
-    pub async fn start(&self, cid: &str, name: &str, files: &[InjectedFile]) -> OpsResult<()> {
+    /// Copies the injected files in, starts the container and runs its `post_start` hooks.
+    pub async fn start(
+        &self,
+        cid: &str,
+        name: &str,
+        files: &[InjectedFile],
+        post_start: &Hooks<'_>,
+    ) -> OpsResult<()> {
         let _permit = self.permit().await;
         let id = container_event(name);
         if !self.dry_run {
@@ -135,6 +153,7 @@ impl<'a> Runner<'a> {
             // compose's startService returns the error without an event.
             self.engine.start_container(cid).await?;
         }
+        self.run_hooks(cid, post_start).await?;
         self.progress.event(status::started(&id));
         Ok(())
     }
@@ -153,10 +172,21 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    pub async fn stop(&self, container: &Container, timeout: Option<i32>) -> OpsResult<()> {
+    /// Runs the container's `pre_stop` hooks, then stops it. A container a hook finds
+    /// stopped or gone is left as it is, as compose leaves it.
+    pub async fn stop(
+        &self,
+        container: &Container,
+        timeout: Option<i32>,
+        pre_stop: &Hooks<'_>,
+    ) -> OpsResult<()> {
         let _permit = self.permit().await;
         let id = container_event(&container.name);
         self.progress.event(status::stopping(&id));
+        match self.run_hooks(&container.id, pre_stop).await {
+            Err(OpsError::Engine(e)) if e.is_not_found() || e.is_conflict() => return Ok(()),
+            other => other?,
+        }
         if !self.dry_run {
             if let Err(e) = self.engine.stop_container(&container.id, timeout).await {
                 if e.is_not_found() {
@@ -198,8 +228,9 @@ impl<'a> Runner<'a> {
         container: &Container,
         timeout: Option<i32>,
         volumes: bool,
+        pre_stop: &Hooks<'_>,
     ) -> OpsResult<()> {
-        match self.stop(container, timeout).await {
+        match self.stop(container, timeout, pre_stop).await {
             Err(crate::OpsError::Engine(e)) if e.is_not_found() => {
                 self.progress
                     .event(status::removed(&container_event(&container.name)));

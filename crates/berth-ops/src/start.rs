@@ -10,6 +10,7 @@ use berth_plan::{Container, State};
 use crate::convert::injected_files;
 use crate::error::{OpsError, OpsResult};
 use crate::events::Progress;
+use crate::hooks::Hooks;
 use crate::observe;
 use crate::project::ProjectSpec;
 use crate::runner::Runner;
@@ -85,7 +86,9 @@ pub async fn start(
                 }
                 None => Vec::new(),
             };
-            runner.start(&c.id, &c.name, &files).await?;
+            runner
+                .start(&c.id, &c.name, &files, &Hooks::post_start(project, c))
+                .await?;
         }
         Ok(())
     })

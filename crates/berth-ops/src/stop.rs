@@ -7,6 +7,7 @@ use futures_util::future::try_join_all;
 
 use crate::error::OpsResult;
 use crate::events::Progress;
+use crate::hooks::Hooks;
 use crate::observe;
 use crate::project::ProjectSpec;
 use crate::runner::Runner;
@@ -69,7 +70,10 @@ pub(crate) async fn stop_containers(
                 return Ok(());
             }
             let list = containers.iter().filter(|c| c.service == service);
-            try_join_all(list.map(|c| runner.stop(c, timeout))).await?;
+            try_join_all(list.map(|c| async move {
+                runner.stop(c, timeout, &Hooks::pre_stop(project, c)).await
+            }))
+            .await?;
             Ok(())
         }
     })

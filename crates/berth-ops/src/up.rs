@@ -20,6 +20,7 @@ use indexmap::IndexMap;
 use crate::convert::{container_spec, injected_files, SpecInputs};
 use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
+use crate::hooks::Hooks;
 use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
 use crate::walk::walk;
@@ -208,7 +209,9 @@ async fn ensure_networks(
                     .filter(|c| c.networks.values().any(|n| *n == id))
                     .collect();
                 for c in &attached {
-                    runner.stop(c, None).await?;
+                    runner
+                        .stop(c, None, &Hooks::pre_stop(Some(project), c))
+                        .await?;
                 }
                 if !runner.dry_run {
                     for c in &attached {
@@ -355,7 +358,12 @@ async fn remove_diverged_volume(
     let (gone, kept): (Vec<Container>, Vec<Container>) = observed
         .into_iter()
         .partition(|c| !c.oneoff && mounting.contains(&c.service.as_str()));
-    futures_util::future::try_join_all(gone.iter().map(|c| runner.stop(c, None))).await?;
+    futures_util::future::try_join_all(gone.iter().map(|c| async move {
+        runner
+            .stop(c, None, &Hooks::pre_stop(Some(project), c))
+            .await
+    }))
+    .await?;
     futures_util::future::try_join_all(gone.iter().map(|c| runner.remove(c, false))).await?;
     if !runner.dry_run {
         runner
@@ -420,11 +428,11 @@ async fn handle_orphans(
         return Ok(observed);
     }
     if options.remove_orphans {
-        futures_util::future::try_join_all(
-            orphans
-                .iter()
-                .map(|c| runner.stop_and_remove(c, options.timeout, false)),
-        )
+        futures_util::future::try_join_all(orphans.iter().map(|c| async move {
+            runner
+                .stop_and_remove(c, options.timeout, false, &Hooks::default())
+                .await
+        }))
         .await?;
         let gone: Vec<&str> = orphans.iter().map(|c| c.id.as_str()).collect();
         return Ok(observed
@@ -638,8 +646,12 @@ async fn stop_restarting_dependents(
         .flat_map(|s| observed.get(&s.name).into_iter().flatten())
         .filter(|c| c.is_running())
         .collect();
-    futures_util::future::try_join_all(dependents.iter().map(|c| runner.stop(c, options.timeout)))
-        .await?;
+    futures_util::future::try_join_all(dependents.iter().map(|c| async move {
+        runner
+            .stop(c, options.timeout, &Hooks::pre_stop(Some(project), c))
+            .await
+    }))
+    .await?;
     Ok(dependents.iter().map(|c| c.id.clone()).collect())
 }
 
@@ -743,7 +755,12 @@ async fn apply_actions(
                 }
                 ContainerAction::Remove { container } => {
                     runner
-                        .stop_and_remove(&container, options.timeout, false)
+                        .stop_and_remove(
+                            &container,
+                            options.timeout,
+                            false,
+                            &Hooks::pre_stop(Some(project), &container),
+                        )
                         .await?;
                     Ok(None)
                 }
@@ -808,7 +825,10 @@ pub(crate) async fn start_services(
         {
             let files = injected_files(project, service, None)
                 .map_err(|e| OpsError::message(e.to_string()))?;
-            runner.start(&container.id, &container.name, &files).await?;
+            let hooks = Hooks::post_start(Some(project), container);
+            runner
+                .start(&container.id, &container.name, &files, &hooks)
+                .await?;
         }
         Ok(())
     })

@@ -34,16 +34,16 @@ pub struct LogPrinter {
     style: LogStyle,
     /// Containers in registration order with their colour.
     presenters: Mutex<Vec<(String, Option<&'static str>)>>,
-    /// Whether `Aborting…` is coloured (the progress colours follow `--ansi`).
-    ansi: bool,
+    /// Whether `Aborting…` is coloured (the progress colours, off only under NO_COLOR).
+    error_color: bool,
 }
 
 impl LogPrinter {
-    pub fn new(style: LogStyle, ansi: bool) -> LogPrinter {
+    pub fn new(style: LogStyle, error_color: bool) -> LogPrinter {
         LogPrinter {
             style,
             presenters: Mutex::new(Vec::new()),
-            ansi,
+            error_color,
         }
     }
 
@@ -123,7 +123,7 @@ impl LogConsumer for LogPrinter {
     }
 
     fn aborting(&self) {
-        let text = if self.ansi {
+        let text = if self.error_color {
             "\x1b[31m\x1b[1mAborting on container exit...\x1b[0m\n"
         } else {
             "Aborting on container exit...\n"

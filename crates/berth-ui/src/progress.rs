@@ -200,6 +200,13 @@ impl Progress for Renderer {
         (self.warn)(message)
     }
 
+    fn notice(&self, message: &str) {
+        // Standard output, beside the progress on standard error.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{message}");
+        let _ = out.flush();
+    }
+
     fn confirm(&self, question: &str, default: bool) -> bool {
         // Holding the output stops the tty view from redrawing over the question.
         let _paused = self.out.lock().expect("progress output lock");

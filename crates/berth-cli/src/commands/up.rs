@@ -440,7 +440,9 @@ async fn execute_attached(
             prefix: !on(args.no_log_prefix),
             timestamps: on(args.timestamps),
         },
-        ansi,
+        // compose paints `Aborting…` with its progress colours, which only NO_COLOR turns
+        // off (not `--ansi`, nor a pipe).
+        settings.var("NO_COLOR").is_none_or(|v| v.is_empty()),
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {

@@ -860,6 +860,7 @@ fn use_api_socket_mounts_the_socket_and_writes_the_config() {
 
 #[test]
 fn attributes_berth_does_not_honour_are_named_in_warnings() {
+    // Hooks are run (hooks.rs), so they are not warned about.
     let f = load("services:\n  s:\n    image: busybox\n    develop:\n      watch: [{path: ., action: rebuild}]\n    credential_spec: {file: x.json}\n    post_start: [{command: ['true']}]\n    pre_stop: [{command: ['true']}]\n  b:\n    build: .\n");
     let (_, warnings) = convert(&f, "s");
     assert_eq!(
@@ -867,8 +868,6 @@ fn attributes_berth_does_not_honour_are_named_in_warnings() {
         [
             "service \"s\": develop is not supported yet, ignored",
             "service \"s\": credential_spec is not supported yet, ignored (Windows engines only)",
-            "service \"s\": post_start is not supported yet, the hooks are not run",
-            "service \"s\": pre_stop is not supported yet, the hooks are not run",
         ]
     );
     let (_, warnings) = convert(&f, "b");

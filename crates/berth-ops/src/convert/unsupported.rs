@@ -10,7 +10,7 @@
 //! | `deploy.mode`, `.replicas`, `.labels`, `.update_config`, `.rollback_config`, `.placement`, `.endpoint_mode`, `resources.reservations.cpus/pids/generic_resources` | swarm only: compose ignores them |
 //! | `log_driver`, `log_opt`, `net`, `dockerfile` | not in the compose schema: never set |
 //! | `x-*` extensions, `annotations` on Linux engines | compose sends annotations; the engine keeps them |
-//! | `post_start`, `pre_stop` | hooks compose runs with exec after start and before stop (warned below) |
+//! | `post_start`, `pre_stop` | hooks run with exec after start and before stop (`hooks.rs`) |
 //! | `develop` | `watch` only (warned below) |
 //! | `provider`, `models` | compose runs a provider plugin / docker model runner (warned below) |
 //! | `credential_spec` | Windows engines only; compose sends nothing on Linux (warned below) |
@@ -49,12 +49,6 @@ pub(super) fn warnings(project: &ProjectSpec, service: &Service) -> Vec<String> 
     }
     if service.credential_spec.is_some() {
         warn("credential_spec", "ignored (Windows engines only)");
-    }
-    if !service.post_start.is_empty() {
-        warn("post_start", "the hooks are not run");
-    }
-    if !service.pre_stop.is_empty() {
-        warn("pre_stop", "the hooks are not run");
     }
     out
 }
