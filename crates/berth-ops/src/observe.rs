@@ -4,7 +4,7 @@
 use berth_engine::models::{ContainerSummary, Network as EngineNetwork, NetworkInspect};
 use berth_engine::{ContainerFilter, Engine, EngineError, ObjectFilter};
 use berth_model::labels;
-use berth_plan::{Container, Network, State, Volume};
+use berth_plan::{AnonymousVolume, Container, Network, State, Volume};
 use futures_util::future::try_join_all;
 use indexmap::IndexMap;
 
@@ -54,20 +54,30 @@ pub fn container_from_summary(s: &ContainerSummary) -> Container {
         })
         .unwrap_or_default();
     networks.sort_keys();
-    let volume_mounts: Vec<(String, String)> = s
+    let volume_mounts: Vec<_> = s
         .mounts
         .iter()
         .flatten()
         .filter(|m| m.typ.as_deref() == Some("volume"))
-        .filter_map(|m| Some((m.name.clone()?, m.destination.clone().unwrap_or_default())))
+        .filter(|m| m.name.is_some())
         .collect();
     // Anonymous volumes are named by the engine with 64 hex digits.
     let anonymous = |name: &str| name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit());
-    let volumes = volume_mounts.iter().map(|(name, _)| name.clone()).collect();
+    let volumes = volume_mounts
+        .iter()
+        .filter_map(|m| m.name.clone())
+        .collect();
     let anonymous_volumes = volume_mounts
         .iter()
-        .filter(|(name, _)| anonymous(name))
-        .map(|(name, target)| (target.clone(), name.clone()))
+        .filter_map(|m| {
+            let name = m.name.clone().filter(|n| anonymous(n))?;
+            // compose mounts an inherited volume as the old container had it.
+            let volume = AnonymousVolume {
+                name,
+                read_only: !m.rw.unwrap_or(true),
+            };
+            Some((m.destination.clone().unwrap_or_default(), volume))
+        })
         .collect();
     Container {
         id: s.id.clone().unwrap_or_default(),

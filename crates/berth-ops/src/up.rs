@@ -12,8 +12,8 @@ use berth_model::compose::Service;
 use berth_model::{hash, labels, Value};
 use berth_plan::graph::Graph;
 use berth_plan::{
-    converge_service, plan_network, plan_volume, Container, ContainerAction, DesiredService,
-    NetworkAction, Recreate, State, VolumeAction,
+    converge_service, plan_network, plan_volume, AnonymousVolume, Container, ContainerAction,
+    DesiredService, NetworkAction, Recreate, State, VolumeAction,
 };
 use indexmap::IndexMap;
 
@@ -686,7 +686,7 @@ async fn apply_actions(
     let spec_for = |number: u32,
                     name: String,
                     replace: Option<String>,
-                    inherited: IndexMap<String, String>| {
+                    inherited: IndexMap<String, AnonymousVolume>| {
         let inputs = SpecInputs {
             project,
             service,

@@ -6,7 +6,7 @@ pub mod graph;
 pub mod observed;
 pub mod reconcile;
 
-pub use observed::{Container, Network, Observed, State, Volume};
+pub use observed::{AnonymousVolume, Container, Network, Observed, State, Volume};
 pub use reconcile::{
     converge_service, must_recreate, plan_network, plan_volume, ContainerAction, DesiredService,
     Divergence, NetworkAction, PlanError, Recreate, VolumeAction,

@@ -60,10 +60,18 @@ pub struct Container {
     /// Named volumes mounted (engine volume names).
     pub volumes: Vec<String>,
     /// Anonymous volumes mounted, by target path (what a recreated container inherits).
-    pub anonymous_volumes: IndexMap<String, String>,
+    pub anonymous_volumes: IndexMap<String, AnonymousVolume>,
     /// Unix seconds.
     pub created: i64,
     pub labels: IndexMap<String, String>,
+}
+
+/// An anonymous volume as a container mounts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnonymousVolume {
+    /// The engine's name for it (64 hex digits).
+    pub name: String,
+    pub read_only: bool,
 }
 
 impl Container {

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use berth_engine::models::{ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig};
 use berth_model::compose::{Healthcheck, Service};
 use berth_model::labels;
+use berth_plan::AnonymousVolume;
 use indexmap::IndexMap;
 
 use crate::project::ProjectSpec;
@@ -83,7 +84,7 @@ pub struct SpecInputs<'a> {
     pub service_container_names: &'a IndexMap<String, Vec<String>>,
     /// Volumes inherited from the replaced container (target → volume name): its anonymous
     /// volumes at the service's anonymous volume targets and at the image's `VOLUME`s.
-    pub inherited_volumes: &'a IndexMap<String, String>,
+    pub inherited_volumes: &'a IndexMap<String, AnonymousVolume>,
     /// The negotiated engine API version (major, minor): features are gated on it.
     pub api_version: (usize, usize),
     /// Proxy variables from the docker CLI's config file (`proxies`), set underneath the

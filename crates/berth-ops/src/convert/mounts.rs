@@ -65,15 +65,14 @@ pub(super) fn build(
     let project = &inputs.project.typed;
     // By target: a later mount for the same target replaces an earlier one.
     let mut by_target: IndexMap<String, Mount> = IndexMap::new();
-    for (target, name) in inputs.inherited_volumes {
-        let read_only = find_by_target(&service.volumes, target).is_some_and(|v| v.read_only);
+    for (target, volume) in inputs.inherited_volumes {
         by_target.insert(
             target.clone(),
             Mount {
                 typ: Some(MountType::VOLUME),
-                source: Some(name.clone()),
+                source: Some(volume.name.clone()),
                 target: Some(target.clone()),
-                read_only: Some(read_only),
+                read_only: Some(volume.read_only),
                 ..Default::default()
             },
         );

@@ -64,7 +64,7 @@ fn load_with(yaml: &str, files: &[(&str, &str)]) -> Fixture {
 struct Env {
     containers: IndexMap<String, String>,
     names: IndexMap<String, Vec<String>>,
-    inherited: IndexMap<String, String>,
+    inherited: IndexMap<String, berth_plan::AnonymousVolume>,
     proxy: IndexMap<String, String>,
     api: (usize, usize),
 }
@@ -310,17 +310,21 @@ fn volumes_split_into_binds_and_mounts_as_compose_does() {
 
 #[test]
 fn inherited_anonymous_volumes_replace_the_new_ones() {
+    // The old container mounted /anon read-only: compose keeps that, whatever the file says.
     let f = load("services:\n  s:\n    image: busybox\n    volumes: [/anon, {type: volume, target: /other, read_only: true}]\n");
+    let old = berth_plan::AnonymousVolume {
+        name: "oldvolume".to_string(),
+        read_only: true,
+    };
     let env = Env {
-        inherited: [("/anon".to_string(), "oldvolume".to_string())]
-            .into_iter()
-            .collect(),
+        inherited: [("/anon".to_string(), old)].into_iter().collect(),
         ..Default::default()
     };
     let h = convert_env(&f, "s", &env).0.body.host_config.unwrap();
     let m = mounts_by_target(&h);
     assert_eq!(m["/anon"].source.as_deref(), Some("oldvolume"));
     assert_eq!(m["/anon"].typ, Some(MountType::VOLUME));
+    assert_eq!(m["/anon"].read_only, Some(true));
     assert_eq!(m["/other"].source.as_deref(), Some(""));
     assert_eq!(m["/other"].read_only, Some(true));
     assert_eq!(h.binds, None);
