@@ -244,6 +244,25 @@ fn dry_run_changes_nothing() {
     assert!(progress.contains("DRY-RUN MODE - "), "{progress}");
     assert!(progress.contains("Created"), "{progress}");
     assert!(ids(&p).is_empty(), "nothing created");
+    // Attached, compose creates and stops there: the containers would start after the
+    // progress display.
+    let (ours, theirs) = (
+        p.berth(&["--dry-run", "up"]),
+        p.reference(&["--dry-run", "up"]),
+    );
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(ours.stdout, theirs.stdout);
+    // Sorted: the containers of one step are created in parallel.
+    let sorted = |out: &std::process::Output| {
+        let mut lines: Vec<String> = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(&ours), sorted(&theirs));
+    assert!(ids(&p).is_empty(), "nothing created");
     assert!(
         !docker(&["network", "inspect", &format!("{}_default", p.name)])
             .status

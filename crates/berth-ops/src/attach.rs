@@ -87,7 +87,7 @@ pub async fn up_attached(
     let containers = up::create(runner, project, options).await?;
     created();
     if runner.dry_run {
-        up::start_services(runner, project, &containers, options.wait_timeout).await?;
+        // compose starts nothing here: attached containers start after the progress display.
         consumer
             .notice("end of 'compose up' output, interactive run is not supported in dry-run mode");
         return Ok(0);
