@@ -13,6 +13,9 @@ pub struct Settings {
     pub cwd: PathBuf,
     pub stderr_is_tty: bool,
     pub stdout_is_tty: bool,
+    /// Standard input's width when it is a terminal (the docker CLI sizes pull progress
+    /// bars by it).
+    pub stdin_width: Option<u16>,
     /// The engine ping started before the command line was parsed (see `main`).
     pub early_ping: Arc<Mutex<Option<berth_engine::EarlyPing>>>,
 }
@@ -28,6 +31,7 @@ impl Settings {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             stderr_is_tty: std::io::stderr().is_terminal(),
             stdout_is_tty: std::io::stdout().is_terminal(),
+            stdin_width: berth_ui::progress::stdin_width(),
             early_ping: Arc::default(),
         }
     }

@@ -5,84 +5,21 @@
 // The test reads where the reference is from its environment, as the differential test does.
 #![allow(clippy::disallowed_methods)]
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 mod common;
 
-use common::engine::{docker, reference, require_engine, run, BASE_IMAGE};
-
-/// What the test created, removed again however it ends.
-struct Cleanup {
-    registry: Child,
-    pushed: String,
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = self.registry.kill();
-        let _ = self.registry.wait();
-        // The base image is shared with the other engine tests: only the pushed tag goes.
-        let _ = docker(&["rmi", &self.pushed]);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_registry(dir: &Path) -> (Child, u16) {
-    let port = free_port();
-    let config = dir.join("registry.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
-            dir.join("data").display()
-        ),
-    )
-    .unwrap();
-    let child = Command::new("docker-registry")
-        .arg("serve")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Debian's docker-registry is required (scripts/test.sh installs it)");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the registry did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (child, port)
-}
+use common::engine::{reference, require_engine, run, BASE_IMAGE};
+use common::registry::Registry;
 
 #[test]
 fn pinned_images_match_the_reference() {
     require_engine();
 
     let dir = tempfile::tempdir().unwrap();
-    let (registry, port) = start_registry(dir.path());
-    let pushed = format!("127.0.0.1:{port}/berth-test/busybox:local");
-    let cleanup = Cleanup { registry, pushed };
-    assert!(docker(&["tag", BASE_IMAGE, &cleanup.pushed])
-        .status
-        .success());
-    let push = docker(&["push", &cleanup.pushed]);
-    assert!(
-        push.status.success(),
-        "{}",
-        String::from_utf8_lossy(&push.stderr)
-    );
+    let mut registry = Registry::start();
+    let port = registry.port;
+    let pushed = registry.push(BASE_IMAGE, "berth-test/busybox:local");
 
     let project = dir.path().join("project");
     std::fs::create_dir(&project).unwrap();
@@ -90,7 +27,7 @@ fn pinned_images_match_the_reference() {
         project.join("compose.yaml"),
         format!(
             "services:\n  tagged:\n    image: {0}\n  same-image:\n    image: {0}\n  missing:\n    image: 127.0.0.1:{port}/berth-test/nothere:v1\n    profiles: [absent]\n  built:\n    build: .\n",
-            cleanup.pushed,
+            pushed,
             port = port
         ),
     )
@@ -135,5 +72,6 @@ fn pinned_images_match_the_reference() {
         String::from_utf8_lossy(&pinned.stdout).contains("busybox:local@sha256:"),
         "the image is pinned to a digest"
     );
-    drop(cleanup);
+    // The base image is shared with the other engine tests: only the pushed tag goes.
+    drop(registry);
 }

@@ -994,18 +994,24 @@ fn down_by_name_alone() {
     assert!(progress.contains(&format!("Network {}_default  Removed", p.name)));
 }
 
-/// An image the engine does not have stops `up` before anything is created: berth cannot
-/// pull yet, and says so.
+/// An image the service would have built stops `up` before anything is created: berth
+/// cannot build yet, and says so.
 #[test]
-fn a_missing_image_is_a_clear_error_and_creates_nothing() {
+fn an_image_to_build_is_a_clear_error_and_creates_nothing() {
     let p = TestProject::new(
         "noimage",
-        "services:\n  s:\n    image: berthtest-absent/image:1\n",
+        "services:\n  s:\n    build: .\n    pull_policy: build\n",
     );
     let out = p.berth(&["up", "-d"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("image berthtest-absent/image:1 is not on the engine"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "service \"s\" needs image {}-s built, and berth cannot build images yet",
+            p.name
+        )),
+        "{stderr}"
+    );
     assert!(
         !docker(&["network", "inspect", &format!("{}_default", p.name)])
             .status
@@ -1014,7 +1020,7 @@ fn a_missing_image_is_a_clear_error_and_creates_nothing() {
 }
 
 /// `--pull`: a bad policy is refused as the reference refuses it; `missing` and `never`
-/// use the local image; `always` (which would need a registry) is said to be ignored.
+/// use the local image (pulling itself is tested in pull.rs, with a registry).
 #[test]
 fn pull_policies_on_local_images() {
     let p = TestProject::new(
@@ -1032,8 +1038,6 @@ fn pull_policies_on_local_images() {
         p.berth_ok(&["up", "-d", "--quiet-pull", "--pull", policy]);
         assert_eq!(p.containers().len(), 1, "{policy}");
     }
-    let warned = p.berth_ok(&["up", "-d", "--pull", "always"]);
-    assert!(warned.contains("--pull always is ignored"), "{warned}");
 }
 
 /// A volume whose configuration changed: compose asks before recreating it (data will be

@@ -21,6 +21,16 @@ pub enum Output {
     Stderr(Vec<u8>),
 }
 
+/// One message of an image pull (the docker CLI's `JSONMessage`): a layer's `id` and
+/// `status`, and its progress when the engine sent any (`progressDetail`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullMessage {
+    pub id: String,
+    pub status: String,
+    /// (current, total) bytes.
+    pub progress: Option<(i64, i64)>,
+}
+
 /// Which containers a list call returns.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerFilter {
@@ -477,6 +487,41 @@ impl Engine {
                 e => Err(e),
             },
         }
+    }
+
+    /// Pulls `name` at `tag` (a tag or a digest) for `platform`: the engine's progress
+    /// messages, streamed. A failure before the first message (the registry refused) is a
+    /// [`EngineError::Daemon`]; one reported in the stream is [`EngineError::Other`].
+    pub fn pull_image(
+        &self,
+        name: &str,
+        tag: &str,
+        platform: Option<&str>,
+        credentials: Option<bollard::auth::DockerCredentials>,
+    ) -> BoxStream<'static, Result<PullMessage, EngineError>> {
+        let options = q::CreateImageOptions {
+            from_image: Some(name.to_string()),
+            tag: Some(tag.to_string()),
+            platform: platform.unwrap_or_default().to_lowercase(),
+            ..Default::default()
+        };
+        let host = self.host.clone();
+        self.docker
+            .create_image(Some(options), None, credentials)
+            .map(move |item| match item {
+                Ok(info) => Ok(PullMessage {
+                    id: info.id.unwrap_or_default(),
+                    status: info.status.unwrap_or_default(),
+                    progress: info
+                        .progress_detail
+                        .map(|p| (p.current.unwrap_or(0), p.total.unwrap_or(0))),
+                }),
+                Err(bollard::errors::Error::DockerStreamError { error }) => {
+                    Err(EngineError::Other(error))
+                }
+                Err(e) => Err(EngineError::from_bollard(&host, e)),
+            })
+            .boxed()
     }
 
     pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {

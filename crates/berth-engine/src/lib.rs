@@ -13,8 +13,9 @@ use indexmap::IndexMap;
 
 /// The engine's data types (container, network, volume, image bodies and summaries): the
 /// other crates use them through this path so that only this crate names bollard.
+pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter, Output};
+pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage};
 pub use credentials::{proxy_env, registry_credentials};
 pub use negotiate::EarlyPing;
 

@@ -436,9 +436,61 @@ pub fn shell_split(line: &str) -> Result<Vec<String>, String> {
     Ok(args)
 }
 
+/// go-units' `HumanSizeWithPrecision(size, precision)`: decimal units (`kB`, `MB`, …) and
+/// Go's `%.<precision>g`.
+pub fn human_size(size: f64, precision: usize) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut size = size;
+    let mut i = 0;
+    while size >= 1000.0 && i < UNITS.len() - 1 {
+        size /= 1000.0;
+        i += 1;
+    }
+    format!("{}{}", format_g(size, precision), UNITS[i])
+}
+
+/// Go's `%.<precision>g` for a finite value.
+fn format_g(v: f64, precision: usize) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let precision = precision.max(1);
+    // The exponent after rounding to `precision` significant digits, as %e would show it.
+    let e_form = format!("{v:.*e}", precision - 1);
+    let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if exp < -4 || exp >= precision as i32 {
+        let mantissa = if mantissa.contains('.') {
+            mantissa.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            mantissa
+        };
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exp.abs());
+    }
+    let decimals = (precision as i32 - 1 - exp).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn human_sizes_as_go_units_prints_them() {
+        assert_eq!(human_size(69213.0, 4), "69.21kB");
+        assert_eq!(human_size(4211335.0, 4), "4.211MB");
+        assert_eq!(human_size(65536.0, 4), "65.54kB");
+        assert_eq!(human_size(0.0, 3), "0B");
+        assert_eq!(human_size(21_500_000.0, 3), "21.5MB");
+        assert_eq!(human_size(999.96, 3), "1e+03B");
+        assert_eq!(human_size(512.0, 4), "512B");
+    }
 
     #[test]
     fn g_format_matches_go() {

@@ -257,7 +257,7 @@ async fn images_to_remove(
     let found = observe::images(engine, candidates).await?;
     let mut images: Vec<String> = found
         .into_iter()
-        .filter(|(_, id)| id.is_some())
+        .filter(|(_, image)| image.is_some())
         .map(|(r, _)| familiar_tagged(&r))
         .collect();
     images.sort();

@@ -20,6 +20,11 @@ pub struct Event {
     pub status: Status,
     pub text: String,
     pub status_text: String,
+    /// Bytes done and in all, and the percentage, of a task that reports them (a layer of
+    /// an image pull); 0 otherwise.
+    pub current: i64,
+    pub total: i64,
+    pub percent: i64,
 }
 
 impl Event {
@@ -30,6 +35,9 @@ impl Event {
             status,
             text: String::new(),
             status_text: status_text.into(),
+            current: 0,
+            total: 0,
+            percent: 0,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod observe;
 pub mod pause;
 pub mod project;
 pub mod ps;
+pub mod pull;
 pub mod restart;
 pub mod rm;
 pub mod runner;

@@ -3,12 +3,14 @@
 
 use berth_engine::models::{ContainerSummary, Network as EngineNetwork, NetworkInspect};
 use berth_engine::{ContainerFilter, Engine, EngineError, ObjectFilter};
+use berth_model::gotime::Timestamp;
 use berth_model::labels;
 use berth_plan::{AnonymousVolume, Container, Network, State, Volume};
 use futures_util::future::try_join_all;
 use indexmap::IndexMap;
 
 use crate::project::{project_filter, ProjectSpec};
+use crate::pull::{LocalImage, LocalImages};
 
 /// The project's containers (run containers included; `all`: stopped ones too).
 pub async fn containers(
@@ -175,17 +177,25 @@ pub async fn volumes(
     Ok(keys.into_iter().cloned().zip(found).collect())
 }
 
-/// The local image ID of each distinct image the services run (`None`: not on the engine).
+/// Each distinct image the services run, as the engine has it (`None`: not on the engine).
 pub async fn images(
     engine: &Engine,
     references: impl IntoIterator<Item = String>,
-) -> Result<IndexMap<String, Option<String>>, EngineError> {
+) -> Result<LocalImages, EngineError> {
     let mut unique: Vec<String> = references.into_iter().collect();
     unique.sort();
     unique.dedup();
-    let ids = try_join_all(unique.iter().map(|r| async move {
-        Ok::<_, EngineError>(engine.inspect_image(r).await?.and_then(|i| i.id))
+    let found = try_join_all(unique.iter().map(|r| async move {
+        let Some(inspect) = engine.inspect_image(r).await? else {
+            return Ok::<_, EngineError>(None);
+        };
+        let last_tag_time = inspect
+            .metadata
+            .and_then(|m| m.last_tag_time)
+            .and_then(|t| Timestamp::parse(&t))
+            .map(|t| t.unix_seconds());
+        Ok(inspect.id.map(|id| LocalImage { id, last_tag_time }))
     }))
     .await?;
-    Ok(unique.into_iter().zip(ids).collect())
+    Ok(unique.into_iter().zip(found).collect())
 }

@@ -50,7 +50,7 @@ impl<'a> Runner<'a> {
         self
     }
 
-    async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    pub(crate) async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
         match &self.limit {
             Some(s) => s.acquire().await.ok(),
             None => None,

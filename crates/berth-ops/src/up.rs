@@ -22,6 +22,7 @@ use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
 use crate::hooks::Hooks;
 use crate::project::ProjectSpec;
+use crate::pull::{self, LocalImages, PullOptions};
 use crate::runner::{container_event, Runner};
 use crate::walk::walk;
 use crate::{observe, wait};
@@ -52,6 +53,8 @@ pub struct UpOptions {
     /// Proxy variables from the docker CLI's config file, put under every container's
     /// environment.
     pub proxy_env: IndexMap<String, String>,
+    /// How images are pulled.
+    pub pull: PullOptions,
 }
 
 impl Default for UpOptions {
@@ -71,6 +74,7 @@ impl Default for UpOptions {
             dry_run: false,
             assume_yes: false,
             proxy_env: IndexMap::new(),
+            pull: PullOptions::default(),
         }
     }
 }
@@ -110,13 +114,14 @@ pub async fn create(
         .services
         .values()
         .map(|s| s.image_name(&project.typed));
-    let (observed, networks, volumes, images) = futures_util::try_join!(
+    let (observed, networks, volumes, mut images) = futures_util::try_join!(
         observe::containers(engine, &project.name, true),
         observe::networks(engine, project),
         observe::volumes(engine, project),
         observe::images(engine, image_refs),
     )?;
-    let image_ids = require_images(project, &images)?;
+    pull::pull_required(runner, project, &mut images, &options.pull).await?;
+    let image_ids = image_ids(project, &images)?;
     let network_ids = ensure_networks(runner, project, &networks, &observed).await?;
     let observed = ensure_volumes(runner, project, &volumes, options, observed).await?;
     let observed = handle_orphans(runner, project, observed, options).await?;
@@ -131,32 +136,26 @@ pub async fn create(
     .await
 }
 
-/// Every service's image must be on the engine: berth cannot pull or build yet.
-fn require_images(
-    project: &ProjectSpec,
-    images: &IndexMap<String, Option<String>>,
-) -> OpsResult<HashMap<String, String>> {
+/// Each service's image ID once the pulls are done. An image still missing is the engine's
+/// to refuse when the container is created ("No such image"), as with compose; one the
+/// service would have built stops `up` before anything is created, since berth cannot build
+/// images yet.
+fn image_ids(project: &ProjectSpec, images: &LocalImages) -> OpsResult<HashMap<String, String>> {
     let mut ids = HashMap::new();
     for service in project.typed.services.values() {
         let reference = service.image_name(&project.typed);
         match images.get(&reference).cloned().flatten() {
-            Some(id) => {
-                ids.insert(service.name.clone(), id);
+            Some(image) => {
+                ids.insert(service.name.clone(), image.id);
             }
-            None if service.scale() == 0 => {
-                ids.insert(service.name.clone(), String::new());
-            }
-            None if service.build.is_some() => {
+            None if service.build.is_some() && service.scale() != 0 => {
                 return Err(OpsError::message(format!(
                     "service {:?} needs image {reference} built, and berth cannot build images yet: build it with `docker compose build {}` first",
                     service.name, service.name
                 )))
             }
             None => {
-                return Err(OpsError::message(format!(
-                    "service {:?}: image {reference} is not on the engine, and berth cannot pull images yet: pull it with `docker pull {reference}` first",
-                    service.name
-                )))
+                ids.insert(service.name.clone(), String::new());
             }
         }
     }

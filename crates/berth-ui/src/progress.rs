@@ -44,6 +44,28 @@ struct Ticker {
 }
 
 /// The terminal's size as goterm reports it (-1 when unknown).
+/// Go's `json.Marshal` escapes `<`, `>` and `&` (and U+2028, U+2029) inside strings; in
+/// serialised JSON they can only be inside strings.
+fn go_html_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Standard input's width, when it is a terminal.
+pub fn stdin_width() -> Option<u16> {
+    terminal_size::terminal_size_of(std::io::stdin()).map(|(w, _)| w.0)
+}
+
 fn terminal_size() -> (i64, i64) {
     let size = terminal_size::terminal_size()
         .or_else(|| terminal_size::terminal_size_of(std::io::stderr()));
@@ -191,7 +213,17 @@ impl Progress for Renderer {
                         m.insert(k.into(), v.clone().into());
                     }
                 }
-                self.line(&format!("{}\n", serde_json::Value::Object(m)));
+                for (k, v) in [
+                    ("current", e.current),
+                    ("total", e.total),
+                    ("percent", e.percent),
+                ] {
+                    if v != 0 {
+                        m.insert(k.into(), v.into());
+                    }
+                }
+                let line = serde_json::Value::Object(m).to_string();
+                self.line(&format!("{}\n", go_html_escape(&line)));
             }
         }
     }
@@ -224,7 +256,10 @@ impl Progress for Renderer {
                 }
                 m.insert("tail".into(), true.into());
                 m.insert("text".into(), message.into());
-                self.line(&format!("{}\n", serde_json::Value::Object(m)));
+                self.line(&format!(
+                    "{}\n",
+                    go_html_escape(&serde_json::Value::Object(m).to_string())
+                ));
             }
             Mode::Plain => {
                 let prefix = if self.dry_run { DRY_RUN_PREFIX } else { "" };

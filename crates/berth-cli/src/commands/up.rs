@@ -2,13 +2,17 @@
 
 use std::time::Duration;
 
+use berth_model::compose::PullPolicy;
+use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Cascade};
+use berth_ops::pull::PullOptions;
 use berth_ops::runner::Runner;
 use berth_ops::up::UpOptions;
 use berth_ops::ProjectSpec;
 use berth_plan::Recreate;
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
+use indexmap::IndexMap;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
@@ -189,6 +193,9 @@ fn apply_create_flags(project: &mut ProjectSpec, c: &CreateFlags) -> Result<(), 
         if !["always", "never", "build", "missing", "if_not_present"].contains(&pull.as_str()) {
             return Err(error(&format!("invalid --pull option {pull:?}")));
         }
+        for service in project.typed.services.values_mut() {
+            service.pull_policy = Some(PullPolicy::from(pull.as_str()));
+        }
     }
     for scale in &c.scale {
         let parts: Vec<&str> = scale.split('=').collect();
@@ -218,6 +225,7 @@ fn apply_create_flags(project: &mut ProjectSpec, c: &CreateFlags) -> Result<(), 
 fn up_options(
     global: &GlobalFlags,
     settings: &Settings,
+    project: &ProjectSpec,
     c: &CreateFlags,
     services: &[String],
     recreate_deps: bool,
@@ -255,8 +263,33 @@ fn up_options(
         dry_run: common::dry_run(global),
         assume_yes: on(c.yes),
         proxy_env: berth_engine::proxy_env(&settings.env, &common::docker_host(global, settings)),
+        pull: pull_options(settings, project, c),
         ..UpOptions::default()
     })
+}
+
+/// How `up` and `create` pull: `--quiet-pull`, the docker CLI's progress bar rule, and the
+/// config file's credentials for the registries the services' images come from.
+fn pull_options(settings: &Settings, project: &ProjectSpec, c: &CreateFlags) -> PullOptions {
+    let mut credentials = IndexMap::new();
+    for service in project.typed.services.values() {
+        let image = service.image_name(&project.typed);
+        let Ok(reference) = ImageRef::parse_docker_ref(&image) else {
+            continue;
+        };
+        if !credentials.contains_key(&reference.domain) {
+            if let Some(found) =
+                berth_engine::registry_credentials(&settings.env, &reference.domain)
+            {
+                credentials.insert(reference.domain, found);
+            }
+        }
+    }
+    PullOptions {
+        quiet: on(c.quiet_pull),
+        bar: settings.stdin_width.is_none_or(|w| w > 110),
+        credentials,
+    }
 }
 
 /// Flags berth accepts but cannot act on yet: said out loud, never ignored in silence.
@@ -265,12 +298,6 @@ fn warn_unsupported(settings: &Settings, c: &CreateFlags) {
         output::warn(
             settings,
             "berth cannot build images yet: --build is ignored, local images are used",
-        );
-    }
-    if matches!(c.pull.as_deref(), Some("always")) {
-        output::warn(
-            settings,
-            "berth cannot pull images yet: --pull always is ignored, local images are used",
         );
     }
 }
@@ -288,7 +315,15 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
         apply_create_flags(&mut project, &args.create)?;
-        let mut options = up_options(global, settings, &args.create, &args.services, false, false)?;
+        let mut options = up_options(
+            global,
+            settings,
+            &project,
+            &args.create,
+            &args.services,
+            false,
+            false,
+        )?;
         options.no_start = true;
         execute(global, settings, &project, &options, "Creating").await
     })
@@ -327,6 +362,7 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
         let mut options = up_options(
             global,
             settings,
+            &project,
             &args.create,
             &args.services,
             on(args.always_recreate_deps),

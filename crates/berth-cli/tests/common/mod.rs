@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod recorder;
+pub mod registry;
 
 use berth_loader::{Diagnostics, LoadFailure, LoadRequest, LoadSwitches, Project, ProjectOptions};
 

@@ -317,38 +317,9 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{} years", s / 3600 / 24 / 365)
 }
 
-/// go-units' `HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits.
+/// go-units' `HumanSize`: decimal units, three significant digits.
 pub fn human_size(size: f64) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut size = size;
-    let mut i = 0;
-    while size >= 1000.0 && i < UNITS.len() - 1 {
-        size /= 1000.0;
-        i += 1;
-    }
-    format!("{}{}", go_g3(size), UNITS[i])
-}
-
-/// Go's `%.3g`.
-fn go_g3(v: f64) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
-    let exp = v.abs().log10().floor() as i32;
-    if !(-4..3).contains(&exp) {
-        let s = format!("{v:.2e}");
-        let (mantissa, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        let e: i32 = e.parse().unwrap_or(0);
-        return format!("{mantissa}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
-    }
-    let decimals = (2 - exp).max(0) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    berth_model::gofmt::human_size(size, 3)
 }
 
 /// Go's `time.Unix(secs, 0).String()` in UTC: `2026-11-25 13:29:53 +0000 UTC`.

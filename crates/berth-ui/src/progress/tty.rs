@@ -132,6 +132,10 @@ impl View {
             last.event.status = e.status;
             last.event.text = e.text;
             last.event.status_text = e.status_text;
+            // Progress only goes up.
+            last.event.total = last.event.total.max(e.total);
+            last.event.current = last.event.current.max(e.current);
+            last.event.percent = last.event.percent.max(e.percent);
             // Parents may be set or unset, not swapped (the view would flicker).
             if last.event.parent_id.is_empty() || e.parent_id.is_empty() {
                 last.event.parent_id = e.parent_id;
@@ -261,15 +265,31 @@ impl View {
         status_padding: i64,
     ) -> String {
         let colors = self.colors;
-        // Children's progress, shown while the parent works.
+        // Children's progress, shown while the parent works: a character per child, and
+        // the bytes once every working child knows its total.
         let mut completion = Vec::new();
+        let (mut current, mut total, mut hide_details) = (0, 0, false);
         if self.tasks[id].event.status == Status::Working {
             for t in self.tasks.values() {
-                if t.event.parent_id == id {
-                    completion.push(PERCENT_CHARS[0]);
+                let child = &t.event;
+                if child.parent_id == id {
+                    if child.status == Status::Working && child.total == 0 {
+                        hide_details = true;
+                    }
+                    total += child.total;
+                    current += child.current;
+                    let step = ((PERCENT_CHARS.len() - 1) as i64 * child.percent / 100)
+                        .clamp(0, PERCENT_CHARS.len() as i64 - 1);
+                    completion.push(PERCENT_CHARS[step as usize]);
                 }
             }
         }
+        let details = if hide_details || total == 0 {
+            String::new()
+        } else {
+            let size = |n: i64| berth_model::gofmt::human_size(n as f64, 4);
+            format!(" {:>7} / {:<7}", size(current), size(total))
+        };
         let task = self.tasks.get_mut(id).expect("known task");
         let end = if task.event.status == Status::Working {
             now
@@ -286,7 +306,7 @@ impl View {
             format!("{} {}", task.event.id, task.event.text)
         } else {
             format!(
-                "{} [{}] {}",
+                "{} [{}]{details} {}",
                 task.event.id,
                 colors.success(&completion.concat()),
                 task.event.text
