@@ -100,6 +100,9 @@ pub trait Progress: Send + Sync {
     fn tail(&self, message: &str) {
         self.warning(message)
     }
+    /// Ends one display and starts the next below it (compose runs a display of its own
+    /// for a step such as the pulls of `up`).
+    fn end_section(&self) {}
     /// A line compose prints on standard output beside the progress (what its dry-run
     /// client would have executed).
     fn notice(&self, _message: &str) {}
@@ -121,6 +124,9 @@ impl Progress for Silent<'_> {
     }
     fn notice(&self, message: &str) {
         self.0.notice(message)
+    }
+    fn end_section(&self) {
+        self.0.end_section()
     }
     fn confirm(&self, question: &str, default: bool) -> bool {
         self.0.confirm(question, default)

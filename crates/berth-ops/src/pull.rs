@@ -137,6 +137,9 @@ pub(crate) async fn pull_required(
         }
     });
     let results = futures_util::future::join_all(pulls).await;
+    if !wanted.is_empty() {
+        runner.progress.end_section();
+    }
     let mut first_error = None;
     for result in results {
         match result {

@@ -43,7 +43,6 @@ struct Ticker {
     handle: std::thread::JoinHandle<()>,
 }
 
-/// The terminal's size as goterm reports it (-1 when unknown).
 /// Go's `json.Marshal` escapes `<`, `>` and `&` (and U+2028, U+2029) inside strings; in
 /// serialised JSON they can only be inside strings.
 fn go_html_escape(json: &str) -> String {
@@ -66,6 +65,7 @@ pub fn stdin_width() -> Option<u16> {
     terminal_size::terminal_size_of(std::io::stdin()).map(|(w, _)| w.0)
 }
 
+/// The terminal's size as goterm reports it (-1 when unknown).
 fn terminal_size() -> (i64, i64) {
     let size = terminal_size::terminal_size()
         .or_else(|| terminal_size::terminal_size_of(std::io::stderr()));
@@ -120,13 +120,17 @@ impl Renderer {
         if self.mode != Mode::Tty {
             return;
         }
+        self.stop_ticker();
+        let (w, h) = terminal_size();
+        let text = self.view().final_frame(Instant::now(), w, h);
+        write_out(&self.out, &text);
+    }
+
+    fn stop_ticker(&self) {
         if let Some(ticker) = self.ticker.lock().expect("ticker lock").take() {
             let _ = ticker.stop.send(());
             let _ = ticker.handle.join();
         }
-        let (w, h) = terminal_size();
-        let text = self.view().final_frame(Instant::now(), w, h);
-        write_out(&self.out, &text);
     }
 
     fn line(&self, text: &str) {
@@ -245,6 +249,18 @@ impl Progress for Renderer {
         crate::prompt::confirm(question, default)
     }
 
+    fn end_section(&self) {
+        if self.mode != Mode::Tty {
+            return;
+        }
+        self.stop_ticker();
+        let (w, h) = terminal_size();
+        let mut view = self.view();
+        let text = view.frame(Instant::now(), w, h);
+        write_out(&self.out, &text);
+        view.clear();
+    }
+
     fn tail(&self, message: &str) {
         match self.mode {
             Mode::Quiet => {}
@@ -303,6 +319,41 @@ mod tests {
         assert!(text.starts_with("\x1b[1A\x1b[1B\x1b[0G\x1b[?25l[+] Stopping 0/1\n"));
         assert!(text.contains("✔ Container p-web-1  Stopped"));
         assert!(text.ends_with("\x1b[?25hbye\n"));
+    }
+
+    /// After a section ends (the pulls of `up`), the next events start a view of their own
+    /// below it, as compose's next display does.
+    #[test]
+    fn a_new_section_starts_a_new_view() {
+        let buf = Shared::default();
+        let r = Renderer::new(Mode::Tty, false, Box::new(|_| {}))
+            .colors(false)
+            .with_output(Box::new(buf.clone()));
+        r.event(status::started("s"));
+        r.end_section();
+        r.event(status::created("Network p_default"));
+        r.finish();
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let fresh = "\x1b[1A\x1b[1B\x1b[0G\x1b[?25l[+] Running";
+        assert_eq!(text.matches(fresh).count(), 2, "{text:?}");
+        let second = &text[text.rfind(fresh).unwrap()..];
+        assert!(!second.contains(" s "), "{second:?}");
+    }
+
+    #[test]
+    fn json_progress_escapes_as_go_and_carries_byte_counts() {
+        let buf = Shared::default();
+        let j =
+            Renderer::new(Mode::Json, false, Box::new(|_| {})).with_output(Box::new(buf.clone()));
+        let mut e = Event::new("1023033525b6", berth_ops::Status::Working, "[=>  ] 1kB/2kB");
+        e.parent_id = "s".into();
+        e.text = "Downloading".into();
+        (e.current, e.total, e.percent) = (1000, 2000, 50);
+        j.event(e);
+        assert_eq!(
+            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
+            "{\"id\":\"1023033525b6\",\"parent_id\":\"s\",\"text\":\"Downloading\",\"status\":\"[=\\u003e  ] 1kB/2kB\",\"current\":1000,\"total\":2000,\"percent\":50}\n"
+        );
     }
 
     #[test]

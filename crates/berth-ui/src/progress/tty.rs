@@ -113,6 +113,14 @@ impl View {
         }
     }
 
+    /// Forgets what was drawn: the next frame starts a new view below the last one.
+    pub fn clear(&mut self) {
+        self.tasks.clear();
+        self.num_lines = 0;
+        self.repeated = false;
+        self.skip_child_events = false;
+    }
+
     /// Whether anything was reported (compose draws nothing otherwise).
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
