@@ -583,6 +583,27 @@ fn attached_up_follows_restarts() {
         ]
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("s-1  | oops"));
+
+    // Runs that end as soon as they start: every death is seen, with its exit code (the
+    // engine clears the code when the next run starts, so a wait alone can miss both).
+    p.berth_ok(&["down"]);
+    p.write(&format!(
+        "services:\n  s:\n    image: {BASE_IMAGE}\n    command: sh -c 'echo run; exit 3'\n    restart: on-failure:3\n"
+    ));
+    let out = p.with_input(&common::engine::berth(), &["up"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.matches("exited with code 3 (restarting)").count(),
+        3,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("exited with code 3\n").count(),
+        1,
+        "{stdout}"
+    );
+    assert!(!stdout.contains("exited with code 0"), "{stdout}");
 }
 
 #[test]

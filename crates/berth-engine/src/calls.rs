@@ -246,6 +246,39 @@ impl Engine {
         }
     }
 
+    /// The deaths of the containers with label `label` from `since` (unix seconds) on, as
+    /// the engine logs them: (container ID, exit code). The engine replays what happened
+    /// since then, so a container that dies before the stream is read is not missed.
+    pub fn container_deaths(
+        &self,
+        label: &str,
+        since: f64,
+    ) -> BoxStream<'static, Result<(String, i64), EngineError>> {
+        let filters = HashMap::from([
+            ("type".to_string(), vec!["container".to_string()]),
+            ("event".to_string(), vec!["die".to_string()]),
+            ("label".to_string(), vec![label.to_string()]),
+        ]);
+        let options = q::EventsOptions {
+            since: Some(format!("{since:.9}")),
+            until: None,
+            filters: Some(filters),
+        };
+        let host = self.host.clone();
+        self.docker
+            .events(Some(options))
+            .map(move |event| {
+                let event = event.map_err(|e| EngineError::from_bollard(&host, e))?;
+                let actor = event.actor.unwrap_or_default();
+                let code = actor
+                    .attributes
+                    .and_then(|a| a.get("exitCode").and_then(|c| c.parse().ok()))
+                    .unwrap_or(0);
+                Ok((actor.id.unwrap_or_default(), code))
+            })
+            .boxed()
+    }
+
     /// Attaches to the container's output from now on (compose attaches before it starts a
     /// container, so nothing is missed).
     pub async fn attach_output(

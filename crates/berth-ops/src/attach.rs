@@ -134,6 +134,10 @@ pub async fn up_attached(
     let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel)
         .with_hook_output(consumer);
     let run = async {
+        // Deaths are followed from before the starts: one that comes first is not missed.
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
         up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
         let code = monitor(
             &stop_runner,
@@ -142,6 +146,7 @@ pub async fn up_attached(
             Followed {
                 attached: &attached,
                 rerun: &rerun,
+                since,
             },
             attach,
             consumer,
@@ -241,10 +246,14 @@ async fn forward(
 struct Followed<'a> {
     attached: &'a [(Container, String)],
     rerun: &'a mpsc::UnboundedSender<Attached>,
+    /// When following began (unix seconds).
+    since: f64,
 }
 
 /// Waits for the attached containers to exit (following restarts), handles Ctrl-C and the
-/// cascade flags; returns the exit status.
+/// cascade flags; returns the exit status. Exits are read from the engine's events, as
+/// compose reads them: a wait can miss a restarted run's death, or its exit code, which the
+/// engine clears when it starts the next run.
 async fn monitor(
     runner: &Runner<'_>,
     project: &ProjectSpec,
@@ -254,22 +263,29 @@ async fn monitor(
     consumer: &dyn LogConsumer,
     interrupts: &mut Interrupts,
 ) -> OpsResult<i32> {
-    let Followed { attached, rerun } = followed;
+    let Followed {
+        attached,
+        rerun,
+        since,
+    } = followed;
     let engine = runner.engine;
-    let wait = |c: &Container| {
-        let id = c.id.clone();
-        async move { (id.clone(), engine.wait_container(&id).await) }
-    };
-    let mut waiting: FuturesUnordered<_> = attached.iter().map(|(c, _)| wait(c)).collect();
+    let mut deaths = engine.container_deaths(&project.project_filter(), since);
     let mut exit_code = 0;
     let mut stopping = false;
     let mut interrupted = 0;
     let mut done: HashSet<String> = HashSet::new();
     while done.len() < attached.len() {
         tokio::select! {
-            Some((id, result)) = waiting.next() => {
+            death = deaths.next() => {
+                let (id, code) = match death {
+                    Some(Ok(death)) => death,
+                    Some(Err(e)) => return Err(e.into()),
+                    None => break,
+                };
                 let Some((container, source)) = attached.iter().find(|(c, _)| c.id == id) else { continue };
-                let code = result.unwrap_or(0);
+                if done.contains(&id) {
+                    continue;
+                }
                 let state = if stopping {
                     None
                 } else {
@@ -288,7 +304,6 @@ async fn monitor(
                         let next = next_run(engine.clone(), id.clone(), finished);
                         let _ = rerun.send((next, source.clone()));
                     }
-                    waiting.push(wait(container));
                     continue;
                 }
                 // After Ctrl-C compose stops following, so the exits are not reported.
