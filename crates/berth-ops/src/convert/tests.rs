@@ -874,6 +874,11 @@ fn attributes_berth_does_not_honour_are_named_in_warnings() {
             "service \"s\": credential_spec is not supported yet, ignored (Windows engines only)",
         ]
     );
+    let f2 = load("services:\n  b:\n    image: busybox\n    build: .\n    pull_policy: build\n");
+    assert_eq!(
+        convert(&f2, "b").1,
+        ["service \"b\": pull_policy: build is not supported yet, the image is not rebuilt, the local one is used"]
+    );
     let (_, warnings) = convert(&f, "b");
     assert_eq!(
         warnings,

@@ -16,7 +16,7 @@
 //! | `credential_spec` | Windows engines only; compose sends nothing on Linux (warned below) |
 //! | `cpu_count`, `cpu_percent` | sent as compose sends them (Windows engines only) |
 
-use berth_model::compose::Service;
+use berth_model::compose::{PullPolicy, Service};
 
 use crate::project::ProjectSpec;
 
@@ -36,6 +36,15 @@ pub(super) fn warnings(project: &ProjectSpec, service: &Service) -> Vec<String> 
                 "the image {} must exist already",
                 service.image_name(&project.typed)
             ),
+        );
+    }
+    if service.build.is_some()
+        && service.image.is_some()
+        && service.pull_policy == Some(PullPolicy::Build)
+    {
+        warn(
+            "pull_policy: build",
+            "the image is not rebuilt, the local one is used",
         );
     }
     if service.develop.is_some() {
