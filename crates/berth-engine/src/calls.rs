@@ -234,18 +234,6 @@ impl Engine {
             .map_err(|e| self.fail(e))
     }
 
-    /// Waits for the container to stop and returns its exit code. bollard reports a non-zero
-    /// exit as an error; here it is a status like any other.
-    pub async fn wait_container(&self, id: &str) -> Result<i64, EngineError> {
-        let mut stream = self.docker.wait_container(id, None);
-        match stream.next().await {
-            Some(Ok(r)) => Ok(r.status_code),
-            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(code),
-            Some(Err(e)) => Err(self.fail(e)),
-            None => Err(EngineError::Other(format!("no wait response for {id}"))),
-        }
-    }
-
     /// The deaths of the containers with label `label` from `since` (unix seconds) on, as
     /// the engine logs them: (container ID, exit code). The engine replays what happened
     /// since then, so a container that dies before the stream is read is not missed.
