@@ -233,11 +233,16 @@ async fn forward(
             Output::Stdout(b) => (LogStream::Stdout, b),
             Output::Stderr(b) => (LogStream::Stderr, b),
         };
-        let text = String::from_utf8_lossy(&bytes);
-        let text = text.strip_suffix('\n').unwrap_or(&text);
-        for line in text.split('\n') {
-            consumer.log(&source, kind, line.strip_suffix('\r').unwrap_or(line));
-        }
+        each_line(&bytes, |line| consumer.log(&source, kind, line));
+    }
+}
+
+/// The lines of a chunk of output, without their line ends.
+pub(crate) fn each_line(bytes: &[u8], mut f: impl FnMut(&str)) {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    for line in text.split('\n') {
+        f(line.strip_suffix('\r').unwrap_or(line));
     }
 }
 

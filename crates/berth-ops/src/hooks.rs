@@ -139,10 +139,9 @@ impl Runner<'_> {
             // Both streams are written to the same place, as compose's hook writer does.
             while let Some(chunk) = output.next().await {
                 let (Output::Stdout(bytes) | Output::Stderr(bytes)) = chunk?;
-                let text = String::from_utf8_lossy(&bytes);
-                for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
-                    consumer.log(&hooks.source, LogStream::Stdout, line);
-                }
+                crate::attach::each_line(&bytes, |line| {
+                    consumer.log(&hooks.source, LogStream::Stdout, line)
+                });
             }
         }
         match self.engine.inspect_exec(&exec).await? {

@@ -273,7 +273,10 @@ fn up_options(
 fn pull_options(settings: &Settings, project: &ProjectSpec, c: &CreateFlags) -> PullOptions {
     let mut credentials = IndexMap::new();
     let images = project.typed.services.values().flat_map(|s| {
-        let mounted = s.volumes.iter().filter(|v| v.kind == Some(VolumeType::Image));
+        let mounted = s
+            .volumes
+            .iter()
+            .filter(|v| v.kind == Some(VolumeType::Image));
         std::iter::once(s.image_name(&project.typed))
             .chain(mounted.filter_map(|v| v.source.clone()))
     });
