@@ -487,7 +487,8 @@ fn live_view_titles_match_the_reference() {
         &["pause"],
         &["unpause"],
         &["kill"],
-        &["rm", "-f"],
+        // -v: db's anonymous volume goes with it.
+        &["rm", "-f", "-v"],
     ] {
         let (ours, theirs) = (tty_title(&p.berth, args), tty_title(&p.reference, args));
         assert_eq!(ours, theirs, "{args:?}");

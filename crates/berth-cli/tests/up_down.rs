@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::engine::{docker, docker_ok, Scratch, TestProject, BASE_IMAGE};
+use common::engine::{docker, docker_ok, mounted_volume, Scratch, TestProject, BASE_IMAGE};
 
 /// Two services that stop at once (`init`), one depending on the other.
 fn pair(env: &str) -> String {
@@ -405,6 +405,11 @@ volumes:
         "-c",
         "echo kept > /data/f",
     ]);
+    // `down` without -v leaves the anonymous volume behind, as compose does.
+    let _anonymous = Scratch::adopt(
+        "volume",
+        &mounted_volume(&format!("{}-s-1", p.name), "/anon"),
+    );
     p.berth_ok(&["down"]);
     assert!(
         docker(&["volume", "inspect", &data]).status.success(),
@@ -740,6 +745,8 @@ fn anonymous_volumes_are_inherited_unless_renewed() {
         "{progress}"
     );
     assert_eq!(docker_ok(&["exec", &s, "cat", "/cache/f"]), "warm");
+    // -V leaves the old anonymous volume behind, as compose does.
+    let _old = Scratch::adopt("volume", &mounted_volume(&s, "/cache"));
     p.berth_ok(&["up", "-d", "-V"]);
     assert!(
         !docker(&["exec", &s, "cat", "/cache/f"]).status.success(),

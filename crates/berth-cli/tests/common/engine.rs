@@ -218,11 +218,27 @@ impl Scratch {
             "image" => docker_ok(&["tag", BASE_IMAGE, name]),
             _ => docker_ok(&[kind, "create", name]),
         };
+        Scratch::adopt(kind, name)
+    }
+
+    /// Takes over the removal of an object the engine already has (an anonymous volume a
+    /// project's `down` leaves behind, as compose leaves it).
+    pub fn adopt(kind: &'static str, name: &str) -> Scratch {
         Scratch {
             kind,
             name: name.to_string(),
         }
     }
+}
+
+/// The name of the volume mounted at `target` in `container`.
+pub fn mounted_volume(container: &str, target: &str) -> String {
+    let format = format!(
+        "{{{{range .Mounts}}}}{{{{if eq .Destination \"{target}\"}}}}{{{{.Name}}}}{{{{end}}}}{{{{end}}}}"
+    );
+    let name = docker_ok(&["inspect", "-f", &format, container]);
+    assert!(!name.is_empty(), "no volume at {target} in {container}");
+    name
 }
 
 impl Drop for Scratch {
