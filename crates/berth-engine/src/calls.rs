@@ -31,6 +31,14 @@ pub struct PullMessage {
     pub progress: Option<(i64, i64)>,
 }
 
+/// A container's run starting or ending, as the engine's events tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEvent {
+    Started,
+    /// With the exit code.
+    Died(i64),
+}
+
 /// Which containers a list call returns.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerFilter {
@@ -234,17 +242,21 @@ impl Engine {
             .map_err(|e| self.fail(e))
     }
 
-    /// The deaths of the containers with label `label` from `since` (unix seconds) on, as
-    /// the engine logs them: (container ID, exit code). The engine replays what happened
-    /// since then, so a container that dies before the stream is read is not missed.
-    pub fn container_deaths(
+    /// The starts and deaths of the containers with label `label` from `since` (unix
+    /// seconds) on, in the engine's order: (container ID, what happened, when in unix
+    /// nanoseconds). The engine replays what happened since then, so nothing that comes
+    /// before the stream is read is missed.
+    pub fn container_runs(
         &self,
         label: &str,
         since: f64,
-    ) -> BoxStream<'static, Result<(String, i64), EngineError>> {
+    ) -> BoxStream<'static, Result<(String, RunEvent, i64), EngineError>> {
         let filters = HashMap::from([
             ("type".to_string(), vec!["container".to_string()]),
-            ("event".to_string(), vec!["die".to_string()]),
+            (
+                "event".to_string(),
+                vec!["start".to_string(), "die".to_string()],
+            ),
             ("label".to_string(), vec![label.to_string()]),
         ]);
         let options = q::EventsOptions {
@@ -258,11 +270,20 @@ impl Engine {
             .map(move |event| {
                 let event = event.map_err(|e| EngineError::from_bollard(&host, e))?;
                 let actor = event.actor.unwrap_or_default();
-                let code = actor
-                    .attributes
-                    .and_then(|a| a.get("exitCode").and_then(|c| c.parse().ok()))
-                    .unwrap_or(0);
-                Ok((actor.id.unwrap_or_default(), code))
+                let what = if event.action.as_deref() == Some("start") {
+                    RunEvent::Started
+                } else {
+                    let code = actor
+                        .attributes
+                        .and_then(|a| a.get("exitCode").and_then(|c| c.parse().ok()))
+                        .unwrap_or(0);
+                    RunEvent::Died(code)
+                };
+                Ok((
+                    actor.id.unwrap_or_default(),
+                    what,
+                    event.time_nano.unwrap_or(0),
+                ))
             })
             .boxed()
     }

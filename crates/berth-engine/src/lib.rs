@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage};
+pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
 pub use credentials::{proxy_env, registry_credentials};
 pub use negotiate::EarlyPing;
 

@@ -2,10 +2,10 @@
 //! them until they all exit, stopping the project on Ctrl-C or, with a cascade flag, on
 //! the first exit. Lines and statuses go to a [`LogConsumer`]; nothing here prints.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use berth_engine::models::ContainerState;
-use berth_engine::{Engine, EngineError, Output};
+use berth_engine::{Engine, EngineError, Output, RunEvent};
 use berth_model::gotime::Timestamp;
 use berth_plan::Container;
 use futures_util::stream::{BoxStream, FuturesUnordered, StreamExt};
@@ -163,44 +163,24 @@ pub async fn up_attached(
 /// A container's output and its log prefix.
 type Attached = (BoxStream<'static, Result<Output, EngineError>>, String);
 
-/// The output of a container's next run, once the engine has started it again after the
-/// run that finished at `finished`: its logs, followed (as compose follows them on the start
-/// event; an attachment to a container between runs gets nothing).
+/// The output of a container's run that started after the previous one died at `died`
+/// (unix nanoseconds): its logs, followed (as compose follows them on the start event; an
+/// attachment to a container between runs gets nothing). The new run's first lines can be
+/// stamped before its `StartedAt`, so everything after the previous run died belongs to it.
 fn next_run(
-    engine: Engine,
-    id: String,
-    finished: Timestamp,
+    engine: &Engine,
+    id: &str,
+    died: i64,
 ) -> BoxStream<'static, Result<Output, EngineError>> {
-    let after = (finished.unix_seconds(), finished.nanosecond);
-    let run = async move {
-        // A restarting container counts as running to the engine: the next run has begun
-        // when it started after the previous one finished.
-        loop {
-            let state = match engine.inspect_container(&id).await {
-                Ok(inspect) => inspect.state.unwrap_or_default(),
-                Err(_) => return futures_util::stream::empty().boxed(),
-            };
-            let started = state.started_at.as_deref().and_then(Timestamp::parse);
-            if started.is_some_and(|s| (s.unix_seconds(), s.nanosecond) > after) {
-                break;
-            }
-            if !state.restarting.unwrap_or(false) {
-                return futures_util::stream::empty().boxed();
-            }
-            tokio::time::sleep(RERUN_POLL).await;
-        }
-        // The new run's first lines can be stamped before its `StartedAt`: everything after
-        // the previous run finished belongs to it.
-        engine
-            .follow_logs(&id, after.0)
-            .filter_map(move |chunk| async move { since(chunk, after) })
-            .boxed()
-    };
-    futures_util::stream::once(run).flatten().boxed()
+    let after = (
+        died.div_euclid(1_000_000_000),
+        died.rem_euclid(1_000_000_000) as u32,
+    );
+    engine
+        .follow_logs(id, after.0)
+        .filter_map(move |chunk| async move { since(chunk, after) })
+        .boxed()
 }
-
-/// How often a restarting container is looked at until its next run starts.
-const RERUN_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// A timestamped log line without its timestamp, if it was written after `after` (the
 /// engine's `since` counts whole seconds). Both streams come out on stdout, as
@@ -274,23 +254,32 @@ async fn monitor(
         since,
     } = followed;
     let engine = runner.engine;
-    let mut deaths = engine.container_deaths(&project.project_filter(), since);
+    let mut runs = engine.container_runs(&project.project_filter(), since);
     let mut exit_code = 0;
     let mut stopping = false;
     let mut interrupted = 0;
     let mut done: HashSet<String> = HashSet::new();
+    // Containers their restart policy restarts, with when their last run died.
+    let mut restarting: HashMap<String, i64> = HashMap::new();
     while done.len() < attached.len() {
         tokio::select! {
-            death = deaths.next() => {
-                let (id, code) = match death {
-                    Some(Ok(death)) => death,
+            event = runs.next() => {
+                let (id, what, when) = match event {
+                    Some(Ok(event)) => event,
                     Some(Err(e)) => return Err(e.into()),
                     None => break,
                 };
                 let Some((container, source)) = attached.iter().find(|(c, _)| c.id == id) else { continue };
-                if done.contains(&id) {
-                    continue;
-                }
+                let code = match what {
+                    _ if done.contains(&id) => continue,
+                    RunEvent::Started => {
+                        if let Some(died) = restarting.remove(&id) {
+                            let _ = rerun.send((next_run(engine, &id, died), source.clone()));
+                        }
+                        continue;
+                    }
+                    RunEvent::Died(code) => code,
+                };
                 let state = if stopping {
                     None
                 } else {
@@ -300,15 +289,9 @@ async fn monitor(
                 let again = |s: &ContainerState| {
                     s.restarting.unwrap_or(false) || s.running.unwrap_or(false)
                 };
-                let finished = state
-                    .filter(again)
-                    .map(|s| s.finished_at.as_deref().and_then(Timestamp::parse));
-                if let Some(finished) = finished {
+                if state.is_some_and(|s| again(&s)) {
                     consumer.status(source, &format!("exited with code {code} (restarting)"));
-                    if let Some(finished) = finished {
-                        let next = next_run(engine.clone(), id.clone(), finished);
-                        let _ = rerun.send((next, source.clone()));
-                    }
+                    restarting.insert(id, when);
                     continue;
                 }
                 // After Ctrl-C compose stops following, so the exits are not reported.
