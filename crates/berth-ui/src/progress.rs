@@ -43,21 +43,30 @@ struct Ticker {
     handle: std::thread::JoinHandle<()>,
 }
 
-/// Go's `json.Marshal` escapes `<`, `>` and `&` (and U+2028, U+2029) inside strings; in
-/// serialised JSON they can only be inside strings.
-fn go_html_escape(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+/// One line of compose's JSON progress (`jsonMessage`): the fields that are set, in its
+/// order (dry-run, tail, id, parent_id, text, status, current, total, percent), written as
+/// Go's encoder writes them.
+fn json_line(
+    dry_run: bool,
+    tail: bool,
+    strings: &[(&str, &str)],
+    numbers: &[(&str, i64)],
+) -> String {
+    let mut fields = Vec::new();
+    for (key, on) in [("dry-run", dry_run), ("tail", tail)] {
+        if on {
+            fields.push(format!("\"{key}\":true"));
         }
     }
-    out
+    for (key, value) in strings.iter().filter(|(_, v)| !v.is_empty()) {
+        let mut field = format!("\"{key}\":");
+        crate::format::value::json_string(&mut field, value, true);
+        fields.push(field);
+    }
+    for (key, value) in numbers.iter().filter(|(_, v)| *v != 0) {
+        fields.push(format!("\"{key}\":{value}"));
+    }
+    format!("{{{}}}\n", fields.join(","))
 }
 
 /// Standard input's width, when it is a terminal.
@@ -203,31 +212,18 @@ impl Progress for Renderer {
                 self.line(&format!("{prefix} {} {} {}\n", e.id, e.text, e.status_text));
             }
             Mode::Json => {
-                let mut m = serde_json::Map::new();
-                if self.dry_run {
-                    m.insert("dry-run".into(), true.into());
-                }
-                for (k, v) in [
-                    ("id", &e.id),
+                let strings = [
+                    ("id", e.id.as_str()),
                     ("parent_id", &e.parent_id),
                     ("text", &e.text),
                     ("status", &e.status_text),
-                ] {
-                    if !v.is_empty() {
-                        m.insert(k.into(), v.clone().into());
-                    }
-                }
-                for (k, v) in [
+                ];
+                let numbers = [
                     ("current", e.current),
                     ("total", e.total),
                     ("percent", e.percent),
-                ] {
-                    if v != 0 {
-                        m.insert(k.into(), v.into());
-                    }
-                }
-                let line = serde_json::Value::Object(m).to_string();
-                self.line(&format!("{}\n", go_html_escape(&line)));
+                ];
+                self.line(&json_line(self.dry_run, false, &strings, &numbers));
             }
         }
     }
@@ -266,16 +262,7 @@ impl Progress for Renderer {
             Mode::Quiet => {}
             Mode::Tty => self.view().add_tail(message),
             Mode::Json => {
-                let mut m = serde_json::Map::new();
-                if self.dry_run {
-                    m.insert("dry-run".into(), true.into());
-                }
-                m.insert("tail".into(), true.into());
-                m.insert("text".into(), message.into());
-                self.line(&format!(
-                    "{}\n",
-                    go_html_escape(&serde_json::Value::Object(m).to_string())
-                ));
+                self.line(&json_line(self.dry_run, true, &[("text", message)], &[]));
             }
             Mode::Plain => {
                 let prefix = if self.dry_run { DRY_RUN_PREFIX } else { "" };
