@@ -1,7 +1,7 @@
 //! The project as the verbs receive it: the loaded model plus what compose writes into
 //! labels (working dir, files, env files) and derives from the name.
 
-use berth_model::compose::{Project, Service};
+use berth_model::compose::{Project, Service, VolumeType};
 use berth_model::{labels, Value};
 use indexmap::IndexMap;
 
@@ -92,6 +92,32 @@ impl ProjectSpec {
                 self.disabled.insert(name, service);
             }
         }
+    }
+
+    /// Every image the services need: their own, then those they mount as volumes.
+    pub fn images(&self) -> impl Iterator<Item = String> + '_ {
+        self.typed.services.values().flat_map(|s| {
+            let mounted = s
+                .volumes
+                .iter()
+                .filter(|v| v.kind == Some(VolumeType::Image));
+            std::iter::once(s.image_name(&self.typed))
+                .chain(mounted.filter_map(|v| v.source.clone()))
+        })
+    }
+
+    /// The platform a service's container and image are for: its own `platform`, else
+    /// `DOCKER_DEFAULT_PLATFORM` from the project environment.
+    pub fn platform(&self, service: Option<&Service>) -> Option<String> {
+        service
+            .and_then(|s| s.platform.clone())
+            .filter(|p| !p.is_empty())
+            .or_else(|| {
+                self.environment
+                    .get("DOCKER_DEFAULT_PLATFORM")
+                    .filter(|p| !p.is_empty())
+                    .cloned()
+            })
     }
 
     /// The label filter that finds the project's objects.

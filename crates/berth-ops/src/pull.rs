@@ -76,22 +76,19 @@ fn buildable(image: &str, service: &Service, project: &ProjectSpec) -> bool {
 }
 
 /// One image to pull, under the name its events carry.
+#[derive(Debug)]
 struct Wanted<'a> {
     name: String,
     image: String,
     service: Option<&'a Service>,
 }
 
-/// Pulls what the services need and records the pulled images in `images`.
-pub(crate) async fn pull_required(
-    runner: &Runner<'_>,
-    project: &ProjectSpec,
-    images: &mut LocalImages,
-    options: &PullOptions,
-) -> OpsResult<()> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+/// What must be pulled, decided on the images the engine has, `now` in unix seconds.
+fn wanted<'a>(
+    project: &'a ProjectSpec,
+    images: &LocalImages,
+    now: i64,
+) -> OpsResult<Vec<Wanted<'a>>> {
     let mut wanted = Vec::new();
     for service in project.typed.services.values() {
         let image = service.image_name(&project.typed);
@@ -117,13 +114,22 @@ pub(crate) async fn pull_required(
             }
         }
     }
-    let platform = project.environment.get("DOCKER_DEFAULT_PLATFORM").cloned();
+    Ok(wanted)
+}
+
+/// Pulls what the services need and records the pulled images in `images`.
+pub(crate) async fn pull_required(
+    runner: &Runner<'_>,
+    project: &ProjectSpec,
+    images: &mut LocalImages,
+    options: &PullOptions,
+) -> OpsResult<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let wanted = wanted(project, images, now)?;
     let pulls = wanted.iter().map(|w| {
-        let platform = w
-            .service
-            .and_then(|s| s.platform.clone())
-            .filter(|p| !p.is_empty())
-            .or_else(|| platform.clone());
+        let platform = project.platform(w.service);
         async move {
             let has_build = w.service.is_some_and(|s| s.build.is_some());
             let result = runner
@@ -372,6 +378,56 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(must_pull(&build_only, None, now), Ok(false));
+    }
+
+    /// An image mounted as a volume is pulled only when the engine lacks it, under the
+    /// name compose gives it; the service's own image follows its policy.
+    #[test]
+    fn images_mounted_as_volumes_are_pulled_when_missing() {
+        let mounted = |source: &str| berth_model::compose::ServiceVolume {
+            kind: Some(VolumeType::Image),
+            source: Some(source.into()),
+            target: "/data".into(),
+            ..Default::default()
+        };
+        let s = Service {
+            volumes: vec![mounted("present:1"), mounted("absent:1")],
+            ..service("busybox", Some(PullPolicy::Never))
+        };
+        let project = ProjectSpec {
+            name: "p".into(),
+            working_dir: String::new(),
+            config_files: Vec::new(),
+            env_files: Vec::new(),
+            environment: IndexMap::new(),
+            model: berth_model::Value::Null,
+            typed: berth_model::compose::Project {
+                name: "p".into(),
+                services: [("s".to_string(), s)].into_iter().collect(),
+                ..Default::default()
+            },
+            disabled: IndexMap::new(),
+            separator: "-",
+        };
+        let here = LocalImage {
+            id: "sha256:1".into(),
+            last_tag_time: None,
+        };
+        let images: LocalImages = [
+            ("busybox".to_string(), None),
+            ("present:1".to_string(), Some(here)),
+        ]
+        .into_iter()
+        .collect();
+        let pulls: Vec<(String, String)> = wanted(&project, &images, 0)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.name, w.image))
+            .collect();
+        assert_eq!(pulls, [("s:volume 1".to_string(), "absent:1".to_string())]);
+        // The images the project needs are what `up` asks the engine about.
+        let needed: Vec<String> = project.images().collect();
+        assert_eq!(needed, ["busybox", "present:1", "absent:1"]);
     }
 
     #[test]

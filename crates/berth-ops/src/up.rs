@@ -109,16 +109,11 @@ pub async fn create(
     options: &UpOptions,
 ) -> OpsResult<ServiceContainers> {
     let engine = runner.engine;
-    let image_refs = project
-        .typed
-        .services
-        .values()
-        .map(|s| s.image_name(&project.typed));
     let (observed, networks, volumes, mut images) = futures_util::try_join!(
         observe::containers(engine, &project.name, true),
         observe::networks(engine, project),
         observe::volumes(engine, project),
-        observe::images(engine, image_refs),
+        observe::images(engine, project.images()),
     )?;
     pull::pull_required(runner, project, &mut images, &options.pull).await?;
     let image_ids = image_ids(project, &images)?;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use berth_model::compose::{PullPolicy, VolumeType};
+use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Cascade};
 use berth_ops::pull::PullOptions;
@@ -272,15 +272,7 @@ fn up_options(
 /// config file's credentials for the registries the services' images come from.
 fn pull_options(settings: &Settings, project: &ProjectSpec, c: &CreateFlags) -> PullOptions {
     let mut credentials = IndexMap::new();
-    let images = project.typed.services.values().flat_map(|s| {
-        let mounted = s
-            .volumes
-            .iter()
-            .filter(|v| v.kind == Some(VolumeType::Image));
-        std::iter::once(s.image_name(&project.typed))
-            .chain(mounted.filter_map(|v| v.source.clone()))
-    });
-    for image in images {
+    for image in project.images() {
         let Ok(reference) = ImageRef::parse_docker_ref(&image) else {
             continue;
         };

@@ -211,17 +211,7 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
         networking_config: net.networking,
         ..Default::default()
     };
-    let platform = service
-        .platform
-        .clone()
-        .filter(|p| !p.is_empty())
-        .or_else(|| {
-            project
-                .environment
-                .get("DOCKER_DEFAULT_PLATFORM")
-                .filter(|p| !p.is_empty())
-                .cloned()
-        });
+    let platform = project.platform(Some(service));
     Ok((
         ContainerSpec {
             name: inputs.name.clone(),
