@@ -126,8 +126,8 @@ pub async fn up_attached(
         }
     };
 
-    // Waiting starts once everything started: the engine answers a wait on a container
-    // that is only created at once. The output is attached all along.
+    // The containers start without a progress display, as compose starts them; the output
+    // is attached all along.
     let silent = crate::events::Silent(runner.progress);
     let quiet_runner =
         Runner::new(runner.engine, &silent, false, options.parallel).with_hook_output(consumer);

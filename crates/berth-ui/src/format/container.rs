@@ -317,7 +317,7 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{} years", s / 3600 / 24 / 365)
 }
 
-/// go-units' `HumanSize`: decimal units, three significant digits.
+/// go-units' `HumanSizeWithPrecision(size, 3)`, as `ps --size` prints sizes.
 pub fn human_size(size: f64) -> String {
     berth_model::gofmt::human_size(size, 3)
 }
