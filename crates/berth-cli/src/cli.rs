@@ -7,8 +7,7 @@ use crate::commands;
 use crate::output;
 use crate::settings::Settings;
 
-/// Compose's version line, and the version berth reports itself as.
-pub const COMPOSE_VERSION: &str = "2.40.3";
+pub use berth_model::labels::COMPOSE_VERSION;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -26,7 +26,7 @@ mod common;
 use common::engine::{docker, reference, require_engine as ensure_image, run};
 
 use berth_ops::convert::{container_spec, ContainerSpec, SpecInputs};
-use berth_ops::ProjectSpec;
+use berth_ops::Project;
 use indexmap::IndexMap;
 use serde_json::{json, Value};
 
@@ -137,7 +137,7 @@ fn inspect(name: &str) -> Value {
 }
 
 /// The project as berth loads it, from the process environment plus `extra`.
-fn load(dir: &Path, project: &str, extra: &[(&str, String)]) -> ProjectSpec {
+fn load(dir: &Path, project: &str, extra: &[(&str, String)]) -> Project {
     let mut os_env: IndexMap<String, String> = std::env::vars().collect();
     for (k, v) in extra {
         os_env.insert(k.to_string(), v.clone());
@@ -153,20 +153,8 @@ fn load(dir: &Path, project: &str, extra: &[(&str, String)]) -> ProjectSpec {
         ..Default::default()
     };
     let mut diags = berth_loader::Diagnostics::default();
-    let loaded = berth_loader::load_project(&options, &request, &mut diags)
-        .unwrap_or_else(|e| panic!("berth cannot load {}: {e:?}", dir.display()));
-    let typed = loaded.typed().unwrap();
-    ProjectSpec {
-        name: loaded.name.clone(),
-        working_dir: loaded.working_dir.clone(),
-        config_files: loaded.config_files.clone(),
-        env_files: loaded.explicit_env_files.clone(),
-        environment: loaded.environment.clone(),
-        model: loaded.model,
-        typed,
-        disabled: IndexMap::new(),
-        separator: "-",
-    }
+    berth_loader::load_typed(&options, &request, false, &mut diags)
+        .unwrap_or_else(|e| panic!("berth cannot load {}: {e:?}", dir.display()))
 }
 
 /// The container's settings that the create call decides.
@@ -370,11 +358,10 @@ fn run_case(case: &str) {
             .unwrap()
             .parse()
             .unwrap();
-        let service = &spec.typed.services[service_name];
+        let service = &spec.services[service_name];
         let reference_hash = labels["com.docker.compose.config-hash"].as_str().unwrap();
         if !service_refs(service) {
-            let ours =
-                berth_model::hash::service_hash(spec.service_model(service_name).unwrap()).unwrap();
+            let ours = service.config_hash.known().unwrap();
             assert_eq!(ours, reference_hash, "config hash of {service_name}");
         }
         let reference_name = reference_container["Name"]
@@ -647,7 +634,6 @@ fn run_error_case(case: &str) {
     let none = IndexMap::new();
     let names = IndexMap::new();
     let error = spec
-        .typed
         .services
         .values()
         .find_map(|service| {

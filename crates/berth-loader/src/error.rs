@@ -92,6 +92,8 @@ pub enum LoadError {
     Normalise(#[from] phases::normalise::NormaliseError),
     #[error("{0}")]
     Decode(#[from] berth_model::shape::DecodeError),
+    #[error("{0}")]
+    Model(#[from] berth_model::compose::ModelError),
     /// Errors of the extends, include, checks and consistency phases, worded as compose.
     #[error("{message}")]
     Invalid {

@@ -144,6 +144,21 @@ fn load_project_inner(
     Ok(project)
 }
 
+/// Loads the project for the commands that run it: [`load_project`], then the typed
+/// project with its config hashes (`compatibility`: `--compatibility`).
+pub fn load_typed(
+    options: &ProjectOptions,
+    request: &LoadRequest,
+    compatibility: bool,
+    diags: &mut Diagnostics,
+) -> Result<berth_model::compose::Project, LoadFailure> {
+    let project = load_project(options, request, diags)?;
+    phases::typed::typed(project, compatibility).map_err(|e| LoadFailure {
+        error: Box::new(e.into()),
+        location: None,
+    })
+}
+
 /// The raw model (`config --no-interpolate`, `--variables`): loaded and normalised, not typed.
 pub fn load_model(
     options: &ProjectOptions,

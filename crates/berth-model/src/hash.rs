@@ -50,6 +50,116 @@ pub fn volume_hash(volume: &Value) -> Result<String, UnsupportedValue> {
     Ok(sha256_hex(json.as_bytes()))
 }
 
+/// A service's config hash as the loader computes it. A service that names another
+/// service's container (`network_mode`, `ipc` or `pid` as `service:x`, `volumes_from`) is
+/// hashed as compose hashes it, after those references became container IDs
+/// (`resolveServiceReferences`): its hash is only known once the IDs are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigHash {
+    Known(String),
+    /// The service's typed model, to hash once the referenced containers are known.
+    References(Box<Value>),
+    /// `json.Marshal` refuses the service (a non-finite float): the error compose reports
+    /// when it hashes it.
+    Unmarshallable(String),
+}
+
+impl Default for ConfigHash {
+    fn default() -> Self {
+        ConfigHash::Known(String::new())
+    }
+}
+
+/// The keys of a service that name other services' containers.
+const NAMESPACE_KEYS: [&str; 3] = ["network_mode", "ipc", "pid"];
+
+impl ConfigHash {
+    /// Hashes a typed service (one entry of `shape::decode`'s `services`).
+    pub fn of_service(service: &Value) -> ConfigHash {
+        if !service_references(service).is_empty() {
+            return ConfigHash::References(Box::new(service.clone()));
+        }
+        // `volumes_from: [container:x]` is hashed as `x`.
+        match service_hash(&resolve_references(service, &|_| None)) {
+            Ok(hash) => ConfigHash::Known(hash),
+            Err(e) => ConfigHash::Unmarshallable(e.to_string()),
+        }
+    }
+
+    /// The hash once each referenced service's first container ID is known (`first_id`);
+    /// a reference without a container stays as written, as compose leaves it.
+    pub fn resolve(&self, first_id: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+        match self {
+            ConfigHash::Known(hash) => Ok(hash.clone()),
+            ConfigHash::Unmarshallable(e) => Err(e.clone()),
+            ConfigHash::References(model) => {
+                service_hash(&resolve_references(model, first_id)).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The hash when it does not depend on other containers.
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            ConfigHash::Known(hash) => Some(hash),
+            _ => None,
+        }
+    }
+}
+
+/// The services whose containers a typed service names: `service:x` namespaces and
+/// `volumes_from` entries other than `container:…`.
+pub fn service_references(service: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in NAMESPACE_KEYS {
+        if let Some(other) = service
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|m| m.strip_prefix("service:"))
+        {
+            out.push(other.to_string());
+        }
+    }
+    if let Some(Value::Seq(list)) = service.get("volumes_from") {
+        for entry in list.iter().filter_map(Value::as_str) {
+            let head = entry.split(':').next().unwrap_or_default();
+            if head != "container" {
+                out.push(head.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The service with `service:x` references replaced by container IDs, as compose replaces
+/// them before hashing (`resolveServiceReferences`).
+fn resolve_references(service: &Value, first_id: &dyn Fn(&str) -> Option<String>) -> Value {
+    let mut model = service.clone();
+    if let Some(map) = model.as_map_mut() {
+        for key in NAMESPACE_KEYS {
+            if let Some(Value::String(mode)) = map.get_mut(key) {
+                if let Some(id) = mode.strip_prefix("service:").and_then(first_id) {
+                    *mode = format!("container:{id}");
+                }
+            }
+        }
+        if let Some(Value::Seq(list)) = map.get_mut("volumes_from") {
+            for entry in list.iter_mut() {
+                if let Value::String(s) = entry {
+                    let mut parts = s.split(':');
+                    let head = parts.next().unwrap_or_default().to_string();
+                    if head == "container" {
+                        *s = parts.next().unwrap_or_default().to_string();
+                    } else if let Some(id) = first_id(&head) {
+                        *s = id;
+                    }
+                }
+            }
+        }
+    }
+    model
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,14 @@
 //! Every `com.docker.compose.*` label key compose puts on the objects it creates.
 
+/// The compose version berth writes into `com.docker.compose.version` labels (and reports
+/// as its own).
+pub const COMPOSE_VERSION: &str = "2.40.3";
+
+/// The label filter that finds a project's objects: `com.docker.compose.project=<name>`.
+pub fn project_filter(project: &str) -> String {
+    format!("{PROJECT}={project}")
+}
+
 pub const PROJECT: &str = "com.docker.compose.project";
 pub const SERVICE: &str = "com.docker.compose.service";
 pub const CONFIG_HASH: &str = "com.docker.compose.config-hash";

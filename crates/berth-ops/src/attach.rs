@@ -7,15 +7,16 @@ use std::collections::{HashMap, HashSet};
 use berth_engine::models::ContainerState;
 use berth_engine::{Engine, EngineError, Output, RunEvent};
 use berth_model::gotime::Timestamp;
+use berth_model::labels::project_filter;
 use berth_plan::Container;
 use futures_util::stream::{BoxStream, FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::error::OpsResult;
 use crate::hooks::Hooks;
-use crate::project::ProjectSpec;
 use crate::runner::Runner;
 use crate::up::{self, ServiceContainers, UpOptions};
+use berth_model::compose::Project;
 
 /// Which of a container's streams a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +62,8 @@ pub struct AttachOptions {
 pub type Interrupts = mpsc::UnboundedReceiver<()>;
 
 /// The name compose shows for a container in logs: without the `<project>-` prefix.
-pub fn log_source(project: &ProjectSpec, container: &Container) -> String {
-    let prefix = format!("{}{}", project.name, project.separator);
+pub fn log_source(project: &Project, container: &Container) -> String {
+    let prefix = format!("{}{}", project.name, project.separator.as_str());
     container
         .name
         .strip_prefix(&prefix)
@@ -76,7 +77,7 @@ pub fn log_source(project: &ProjectSpec, container: &Container) -> String {
 /// progress display ends there); the stops that follow report to `stop_progress`.
 pub async fn up_attached(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
     attach: &AttachOptions,
     consumer: &dyn LogConsumer,
@@ -241,7 +242,7 @@ struct Followed<'a> {
 /// engine clears when it starts the next run.
 async fn monitor(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     containers: &ServiceContainers,
     followed: Followed<'_>,
     attach: &AttachOptions,
@@ -254,7 +255,7 @@ async fn monitor(
         since,
     } = followed;
     let engine = runner.engine;
-    let mut runs = engine.container_runs(&project.project_filter(), since);
+    let mut runs = engine.container_runs(&project_filter(&project.name), since);
     let mut exit_code = 0;
     let mut stopping = false;
     let mut interrupted = 0;
@@ -336,7 +337,7 @@ async fn monitor(
 /// Stops the project's containers, dependents first, as `stop` does.
 async fn stop_all(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     containers: &ServiceContainers,
 ) -> OpsResult<()> {
     let graph = up::dependency_graph(project);

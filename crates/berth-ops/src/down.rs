@@ -11,10 +11,11 @@ use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Event, Progress, Status};
 use crate::hooks::Hooks;
 use crate::observe;
-use crate::project::{project_filter, ProjectSpec};
 use crate::runner::Runner;
 use crate::scope::{Scope, Widen};
 use crate::walk::walk;
+use berth_model::compose::Project;
+use berth_model::labels::project_filter;
 
 /// Which images `down --rmi` removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,7 @@ pub struct DownOptions {
 pub async fn down(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &DownOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -174,7 +175,7 @@ pub async fn down(
 async fn project_networks(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
 ) -> OpsResult<Vec<(String, String)>> {
     let filter = ObjectFilter {
         labels: vec![project_filter(name)],
@@ -194,7 +195,6 @@ async fn project_networks(
             .unwrap_or_default();
         let wanted = match project {
             Some(p) => p
-                .typed
                 .networks
                 .get(&key)
                 .is_some_and(|cfg| !cfg.external && p.network_name(&key) == net_name),
@@ -212,7 +212,7 @@ async fn project_networks(
 async fn project_volumes(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
 ) -> OpsResult<Vec<String>> {
     let filter = ObjectFilter {
         labels: vec![project_filter(name)],
@@ -224,8 +224,7 @@ async fn project_volumes(
         .filter(|v| match project {
             Some(p) => {
                 let key = v.labels.get(labels::VOLUME).cloned().unwrap_or_default();
-                p.typed
-                    .volumes
+                p.volumes
                     .get(&key)
                     .is_some_and(|cfg| !cfg.external && p.volume_name(&key) == v.name)
             }
@@ -240,18 +239,18 @@ async fn project_volumes(
 /// `--rmi`: the images compose's pruner picks (present on the engine only).
 async fn images_to_remove(
     engine: &Engine,
-    project: &ProjectSpec,
+    project: &Project,
     mode: RemoveImages,
 ) -> OpsResult<Vec<String>> {
     let mut candidates = Vec::new();
-    for s in project.typed.services.values() {
+    for s in project.services.values() {
         match &s.image {
             Some(image) if !image.is_empty() => {
                 if mode == RemoveImages::All {
                     candidates.push(image.clone());
                 }
             }
-            _ => candidates.push(s.image_name(&project.typed)),
+            _ => candidates.push(s.image_name(project)),
         }
     }
     let found = observe::images(engine, candidates).await?;

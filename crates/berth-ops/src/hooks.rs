@@ -9,8 +9,8 @@ use futures_util::StreamExt;
 
 use crate::attach::LogStream;
 use crate::error::{OpsError, OpsResult};
-use crate::project::ProjectSpec;
 use crate::runner::Runner;
+use berth_model::compose::Project;
 
 /// How often a detached hook is looked at until it ends (compose's ticker).
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
@@ -29,23 +29,23 @@ pub struct Hooks<'a> {
 
 impl<'a> Hooks<'a> {
     /// The `post_start` hooks of `container`'s service, if the project declares any.
-    pub fn post_start(project: Option<&'a ProjectSpec>, container: &Container) -> Hooks<'a> {
+    pub fn post_start(project: Option<&'a Project>, container: &Container) -> Hooks<'a> {
         Hooks::of(project, container, |s| &s.post_start)
     }
 
     /// The `pre_stop` hooks of `container`'s service, if the project declares any. Without
     /// the project (`-p` alone) compose knows no hooks either.
-    pub fn pre_stop(project: Option<&'a ProjectSpec>, container: &Container) -> Hooks<'a> {
+    pub fn pre_stop(project: Option<&'a Project>, container: &Container) -> Hooks<'a> {
         Hooks::of(project, container, |s| &s.pre_stop)
     }
 
     fn of(
-        project: Option<&'a ProjectSpec>,
+        project: Option<&'a Project>,
         container: &Container,
         which: fn(&berth_model::compose::Service) -> &Vec<ServiceHook>,
     ) -> Hooks<'a> {
         let Some((project, service)) =
-            project.and_then(|p| Some((p, p.typed.services.get(&container.service)?)))
+            project.and_then(|p| Some((p, p.services.get(&container.service)?)))
         else {
             return Hooks::default();
         };

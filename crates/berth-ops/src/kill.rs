@@ -7,8 +7,8 @@ use futures_util::future::try_join_all;
 use crate::error::OpsResult;
 use crate::events::{status, Progress};
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone)]
 pub struct KillOptions {
@@ -44,7 +44,7 @@ pub enum KillOutcome {
 pub async fn kill(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &KillOptions,
     progress: &dyn Progress,
 ) -> OpsResult<KillOutcome> {
@@ -54,7 +54,7 @@ pub async fn kill(
         .into_iter()
         .filter(|c| options.services.is_empty() || options.services.contains(&c.service))
         .filter(|c| match project {
-            Some(p) if !options.remove_orphans => p.typed.services.contains_key(&c.service),
+            Some(p) if !options.remove_orphans => p.services.contains_key(&c.service),
             _ => true,
         })
         .collect();

@@ -26,9 +26,8 @@ pub mod up;
 pub mod wait;
 pub mod walk;
 
+pub use berth_model::compose::Project;
 pub use error::{OpsError, OpsResult};
 pub use events::{Event, Progress, Status};
-pub use project::ProjectSpec;
 
-/// The compose version berth writes into `com.docker.compose.version` labels.
-pub const COMPOSE_VERSION: &str = "2.40.3";
+pub use berth_model::labels::COMPOSE_VERSION;

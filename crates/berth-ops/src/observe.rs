@@ -9,8 +9,9 @@ use berth_plan::{AnonymousVolume, Container, Network, State, Volume};
 use futures_util::future::try_join_all;
 use indexmap::IndexMap;
 
-use crate::project::{project_filter, ProjectSpec};
 use crate::pull::{LocalImage, LocalImages};
+use berth_model::compose::Project;
+use berth_model::labels::project_filter;
 
 /// The project's containers (run containers included; `all`: stopped ones too).
 pub async fn containers(
@@ -149,9 +150,9 @@ pub async fn network(engine: &Engine, name: &str) -> Result<Option<Network>, Eng
 /// The project's networks (by key) as the engine has them, looked up concurrently.
 pub async fn networks(
     engine: &Engine,
-    project: &ProjectSpec,
+    project: &Project,
 ) -> Result<IndexMap<String, Option<Network>>, EngineError> {
-    let keys: Vec<&String> = project.typed.networks.keys().collect();
+    let keys: Vec<&String> = project.networks.keys().collect();
     let found = try_join_all(
         keys.iter()
             .map(|key| async move { network(engine, &project.network_name(key)).await }),
@@ -163,9 +164,9 @@ pub async fn networks(
 /// The project's volumes (by key) as the engine has them, looked up concurrently.
 pub async fn volumes(
     engine: &Engine,
-    project: &ProjectSpec,
+    project: &Project,
 ) -> Result<IndexMap<String, Option<Volume>>, EngineError> {
-    let keys: Vec<&String> = project.typed.volumes.keys().collect();
+    let keys: Vec<&String> = project.volumes.keys().collect();
     let found = try_join_all(keys.iter().map(|key| async move {
         let v = engine.inspect_volume(&project.volume_name(key)).await?;
         Ok::<_, EngineError>(v.map(|v| Volume {

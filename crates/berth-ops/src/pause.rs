@@ -8,8 +8,8 @@ use futures_util::future::try_join_all;
 use crate::error::OpsResult;
 use crate::events::{Event, Progress, Status};
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::container_event;
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct PauseOptions {
@@ -22,7 +22,7 @@ pub struct PauseOptions {
 pub async fn pause(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &PauseOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -33,7 +33,7 @@ pub async fn pause(
 pub async fn unpause(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &PauseOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -43,7 +43,7 @@ pub async fn unpause(
 async fn toggle(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &PauseOptions,
     progress: &dyn Progress,
     pause: bool,
@@ -55,7 +55,7 @@ async fn toggle(
         .into_iter()
         .filter(|c| !c.oneoff)
         .filter(|c| options.services.is_empty() || options.services.contains(&c.service))
-        .filter(|c| project.is_none_or(|p| p.typed.services.contains_key(&c.service)))
+        .filter(|c| project.is_none_or(|p| p.services.contains_key(&c.service)))
         .collect();
     try_join_all(containers.iter().map(|c| async move {
         if !options.dry_run {

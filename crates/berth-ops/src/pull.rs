@@ -11,8 +11,8 @@ use indexmap::IndexMap;
 
 use crate::error::{OpsError, OpsResult};
 use crate::events::{Event, Status};
-use crate::project::ProjectSpec;
 use crate::runner::Runner;
+use berth_model::compose::Project;
 
 /// An image on the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +66,9 @@ pub fn must_pull(service: &Service, local: Option<&LocalImage>, now: i64) -> Res
 
 /// Whether a failed pull may be ignored: the image can be built instead (compose's
 /// `isServiceImageToBuild`).
-fn buildable(image: &str, service: &Service, project: &ProjectSpec) -> bool {
+fn buildable(image: &str, service: &Service, project: &Project) -> bool {
     service.build.is_some()
         || project
-            .typed
             .services
             .values()
             .any(|s| s.image.as_deref() == Some(image) && s.build.is_some())
@@ -84,14 +83,10 @@ struct Wanted<'a> {
 }
 
 /// What must be pulled, decided on the images the engine has, `now` in unix seconds.
-fn wanted<'a>(
-    project: &'a ProjectSpec,
-    images: &LocalImages,
-    now: i64,
-) -> OpsResult<Vec<Wanted<'a>>> {
+fn wanted<'a>(project: &'a Project, images: &LocalImages, now: i64) -> OpsResult<Vec<Wanted<'a>>> {
     let mut wanted = Vec::new();
-    for service in project.typed.services.values() {
-        let image = service.image_name(&project.typed);
+    for service in project.services.values() {
+        let image = service.image_name(project);
         let local = images.get(&image).and_then(Option::as_ref);
         if must_pull(service, local, now).map_err(OpsError::message)? {
             wanted.push(Wanted {
@@ -120,7 +115,7 @@ fn wanted<'a>(
 /// Pulls what the services need and records the pulled images in `images`.
 pub(crate) async fn pull_required(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     images: &mut LocalImages,
     options: &PullOptions,
 ) -> OpsResult<()> {
@@ -394,20 +389,10 @@ mod tests {
             volumes: vec![mounted("present:1"), mounted("absent:1")],
             ..service("busybox", Some(PullPolicy::Never))
         };
-        let project = ProjectSpec {
+        let project = Project {
             name: "p".into(),
-            working_dir: String::new(),
-            config_files: Vec::new(),
-            env_files: Vec::new(),
-            environment: IndexMap::new(),
-            model: berth_model::Value::Null,
-            typed: berth_model::compose::Project {
-                name: "p".into(),
-                services: [("s".to_string(), s)].into_iter().collect(),
-                ..Default::default()
-            },
-            disabled: IndexMap::new(),
-            separator: "-",
+            services: [("s".to_string(), s)].into_iter().collect(),
+            ..Default::default()
         };
         let here = LocalImage {
             id: "sha256:1".into(),

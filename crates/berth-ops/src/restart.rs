@@ -12,11 +12,11 @@ use crate::error::OpsResult;
 use crate::events::{status, Progress};
 use crate::hooks::Hooks;
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
 use crate::scope::{Scope, Widen};
 use crate::wait;
 use crate::walk::walk;
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct RestartOptions {
@@ -35,7 +35,7 @@ pub struct RestartOptions {
 pub async fn restart(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &RestartOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -65,7 +65,7 @@ pub async fn restart(
 /// Restarts one container between its `pre_stop` and `post_start` hooks, as compose does.
 async fn restart_one(
     runner: &Runner<'_>,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     container: &Container,
     timeout: Option<i32>,
 ) -> OpsResult<()> {

@@ -9,8 +9,8 @@ use futures_util::future::try_join_all;
 use crate::error::OpsResult;
 use crate::events::{status, Progress};
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct RmOptions {
@@ -32,7 +32,7 @@ pub struct RmOptions {
 pub async fn stopped(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &RmOptions,
 ) -> OpsResult<Vec<Container>> {
     let listed: Vec<Container> = observe::containers(engine, name, true)
@@ -40,7 +40,7 @@ pub async fn stopped(
         .into_iter()
         .filter(|c| !c.oneoff)
         .filter(|c| options.services.is_empty() || options.services.contains(&c.service))
-        .filter(|c| project.is_none_or(|p| p.typed.services.contains_key(&c.service)))
+        .filter(|c| project.is_none_or(|p| p.services.contains_key(&c.service)))
         .collect();
     let mut out = Vec::new();
     for c in listed {

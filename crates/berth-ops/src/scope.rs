@@ -9,8 +9,8 @@ use berth_plan::Container;
 use indexmap::IndexMap;
 
 use crate::error::{OpsError, OpsResult};
-use crate::project::ProjectSpec;
 use crate::wait::Condition;
+use berth_model::compose::Project;
 
 /// One `depends_on` entry, as the verbs need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +45,9 @@ pub enum Widen {
 
 impl Scope {
     /// The enabled services of the loaded project.
-    pub fn from_project(project: &ProjectSpec) -> Scope {
+    pub fn from_project(project: &Project) -> Scope {
         let mut scope = Scope::default();
-        for (name, service) in &project.typed.services {
+        for (name, service) in &project.services {
             let deps = service
                 .depends_on
                 .iter()

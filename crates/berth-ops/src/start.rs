@@ -12,11 +12,11 @@ use crate::error::{OpsError, OpsResult};
 use crate::events::Progress;
 use crate::hooks::Hooks;
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::Runner;
 use crate::scope::{Scope, Widen};
 use crate::wait;
 use crate::walk::walk;
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct StartOptions {
@@ -33,7 +33,7 @@ pub struct StartOptions {
 pub async fn start(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &StartOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -80,7 +80,7 @@ pub async fn start(
             .filter(|c| c.service == service && c.state != State::Running)
         {
             // Secrets and configs given inline are copied in before each start.
-            let files = match project.and_then(|p| Some((p, p.typed.services.get(service)?))) {
+            let files = match project.and_then(|p| Some((p, p.services.get(service)?))) {
                 Some((p, s)) => {
                     injected_files(p, s, None).map_err(|e| OpsError::message(e.to_string()))?
                 }

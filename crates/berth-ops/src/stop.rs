@@ -9,10 +9,10 @@ use crate::error::OpsResult;
 use crate::events::Progress;
 use crate::hooks::Hooks;
 use crate::observe;
-use crate::project::ProjectSpec;
 use crate::runner::Runner;
 use crate::scope::Scope;
 use crate::walk::walk;
+use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct StopOptions {
@@ -29,7 +29,7 @@ pub struct StopOptions {
 pub async fn stop(
     engine: &Engine,
     name: &str,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     options: &StopOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -48,7 +48,7 @@ pub async fn stop(
 /// The walk itself, on containers already listed (`rm -s` shares it).
 pub(crate) async fn stop_containers(
     runner: &Runner<'_>,
-    project: Option<&ProjectSpec>,
+    project: Option<&Project>,
     containers: &[Container],
     services: &[String],
     timeout: Option<i32>,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use berth_engine::models::{Ipam, IpamConfig, NetworkCreateRequest, VolumeCreateRequest};
 use berth_engine::Engine;
 use berth_model::compose::Service;
-use berth_model::{hash, labels, Value};
+use berth_model::labels;
 use berth_plan::graph::Graph;
 use berth_plan::{
     converge_service, plan_network, plan_volume, AnonymousVolume, Container, ContainerAction,
@@ -21,11 +21,11 @@ use crate::convert::{container_spec, injected_files, SpecInputs};
 use crate::error::{OpsError, OpsResult};
 use crate::events::{status, Progress};
 use crate::hooks::Hooks;
-use crate::project::ProjectSpec;
 use crate::pull::{self, LocalImages, PullOptions};
 use crate::runner::{container_event, Runner};
 use crate::walk::walk;
 use crate::{observe, wait};
+use berth_model::compose::Project;
 
 /// `up`/`create` options, as the command line resolved them.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ pub type ServiceContainers = IndexMap<String, Vec<Container>>;
 /// Runs `up` (or `create` with `no_start`).
 pub async fn up(
     engine: &Engine,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
@@ -105,7 +105,7 @@ pub async fn up(
 /// Returns each service's containers for the start phase.
 pub async fn create(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
 ) -> OpsResult<ServiceContainers> {
     let engine = runner.engine;
@@ -135,10 +135,10 @@ pub async fn create(
 /// to refuse when the container is created ("No such image"), as with compose; one the
 /// service would have built stops `up` before anything is created, since berth cannot build
 /// images yet.
-fn image_ids(project: &ProjectSpec, images: &LocalImages) -> OpsResult<HashMap<String, String>> {
+fn image_ids(project: &Project, images: &LocalImages) -> OpsResult<HashMap<String, String>> {
     let mut ids = HashMap::new();
-    for service in project.typed.services.values() {
-        let reference = service.image_name(&project.typed);
+    for service in project.services.values() {
+        let reference = service.image_name(project);
         match images.get(&reference).cloned().flatten() {
             Some(image) => {
                 ids.insert(service.name.clone(), image.id);
@@ -160,20 +160,14 @@ fn image_ids(project: &ProjectSpec, images: &LocalImages) -> OpsResult<HashMap<S
 /// Creates missing networks, checks existing ones; returns network key → ID.
 async fn ensure_networks(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     found: &IndexMap<String, Option<berth_plan::Network>>,
     observed: &[Container],
 ) -> OpsResult<IndexMap<String, String>> {
     let mut ids = IndexMap::new();
-    for (key, network) in &project.typed.networks {
+    for (key, network) in &project.networks {
         let name = project.network_name(key);
-        let model = project
-            .model
-            .get("networks")
-            .and_then(|n| n.get(key))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let expected = hash::network_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+        let expected = network.config_hash.clone();
         let decision = plan_network(
             &project.name,
             key,
@@ -226,11 +220,11 @@ async fn ensure_networks(
 
 async fn create_network(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     key: &str,
     hash: &str,
 ) -> OpsResult<String> {
-    let network = &project.typed.networks[key];
+    let network = &project.networks[key];
     let name = project.network_name(key);
     let event = format!("Network {name}");
     let mut net_labels: HashMap<String, String> = network.labels.clone().into_iter().collect();
@@ -293,20 +287,14 @@ async fn create_network(
 /// returns the observed containers that are left.
 async fn ensure_volumes(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     found: &IndexMap<String, Option<berth_plan::Volume>>,
     options: &UpOptions,
     mut observed: Vec<Container>,
 ) -> OpsResult<Vec<Container>> {
-    for (key, volume) in &project.typed.volumes {
+    for (key, volume) in &project.volumes {
         let name = project.volume_name(key);
-        let model = project
-            .model
-            .get("volumes")
-            .and_then(|v| v.get(key))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let expected = hash::volume_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+        let expected = volume.config_hash.clone();
         let (action, warning) = plan_volume(
             &project.name,
             &name,
@@ -338,12 +326,11 @@ async fn ensure_volumes(
 /// volume itself (compose's `removeDivergedVolume`); returns the other containers.
 async fn remove_diverged_volume(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     key: &str,
     observed: Vec<Container>,
 ) -> OpsResult<Vec<Container>> {
     let mounting: Vec<&str> = project
-        .typed
         .services
         .values()
         .filter(|s| s.volumes.iter().any(|v| v.source.as_deref() == Some(key)))
@@ -370,11 +357,11 @@ async fn remove_diverged_volume(
 
 async fn create_volume(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     key: &str,
     hash: &str,
 ) -> OpsResult<()> {
-    let volume = &project.typed.volumes[key];
+    let volume = &project.volumes[key];
     let name = project.volume_name(key);
     let event = format!("Volume {name}");
     let mut vol_labels: HashMap<String, String> = volume.labels.clone().into_iter().collect();
@@ -403,12 +390,11 @@ async fn create_volume(
 /// Warns about (or removes) containers of services the project no longer has.
 async fn handle_orphans(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     observed: Vec<Container>,
     options: &UpOptions,
 ) -> OpsResult<Vec<Container>> {
     let known: Vec<&str> = project
-        .typed
         .services
         .keys()
         .chain(project.disabled.keys())
@@ -473,51 +459,15 @@ fn create_prerequisites(service: &Service) -> Vec<String> {
 }
 
 /// The dependency graph of the enabled services (`depends_on`).
-pub fn dependency_graph(project: &ProjectSpec) -> Graph {
+pub fn dependency_graph(project: &Project) -> Graph {
     crate::scope::Scope::from_project(project).graph()
-}
-
-/// The service's model with `service:x` references replaced by container IDs, as compose
-/// does before hashing (`resolveServiceReferences`).
-fn resolved_model(
-    project: &ProjectSpec,
-    service: &Service,
-    first: &HashMap<String, String>,
-) -> Value {
-    let mut model = project
-        .service_model(&service.name)
-        .cloned()
-        .unwrap_or(Value::Null);
-    if let Some(map) = model.as_map_mut() {
-        for key in ["network_mode", "ipc", "pid"] {
-            if let Some(Value::String(mode)) = map.get_mut(key) {
-                if let Some(id) = mode.strip_prefix("service:").and_then(|s| first.get(s)) {
-                    *mode = format!("container:{id}");
-                }
-            }
-        }
-        if let Some(Value::Seq(list)) = map.get_mut("volumes_from") {
-            for entry in list.iter_mut() {
-                if let Value::String(s) = entry {
-                    let mut parts = s.split(':');
-                    let head = parts.next().unwrap_or_default().to_string();
-                    if head == "container" {
-                        *s = parts.next().unwrap_or_default().to_string();
-                    } else if let Some(id) = first.get(&head) {
-                        *s = id.clone();
-                    }
-                }
-            }
-        }
-    }
-    model
 }
 
 /// Converges every service; services are independent unless one needs another's
 /// container at create time, so creation runs in parallel across the project.
 async fn converge(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
     observed: &[Container],
     network_ids: &IndexMap<String, String>,
@@ -526,7 +476,6 @@ async fn converge(
     let by_service = berth_plan::reconcile::by_service(observed);
     let graph = Graph::new(
         project
-            .typed
             .services
             .values()
             .map(|s| (s.name.clone(), create_prerequisites(s))),
@@ -559,11 +508,12 @@ async fn converge(
         let first_ids = &first_ids;
         let container_names = &container_names;
         async move {
-            let service = &project.typed.services[name];
+            let service = &project.services[name];
             let first = first_ids();
-            let model = resolved_model(project, service, &first);
-            let config_hash =
-                hash::service_hash(&model).map_err(|e| OpsError::message(e.to_string()))?;
+            let config_hash = service
+                .config_hash
+                .resolve(&|s| first.get(s).cloned())
+                .map_err(OpsError::message)?;
             let scale = u32::try_from(service.scale().max(0)).unwrap_or(0);
             if scale > 1 && service.container_name.as_deref().is_some_and(|n| !n.is_empty()) {
                 return Err(OpsError::message(format!(
@@ -615,7 +565,7 @@ async fn converge(
     let mut state = state.into_inner().expect("state lock");
     // Keep the model's order for the start phase and its events.
     let mut ordered = IndexMap::new();
-    for name in project.typed.services.keys() {
+    for name in project.services.keys() {
         if let Some(list) = state.shift_remove(name) {
             ordered.insert(name.clone(), list);
         }
@@ -627,13 +577,12 @@ async fn converge(
 /// depend on it with `restart: true` (`stopDependentContainers`); returns their IDs.
 async fn stop_restarting_dependents(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     service: &str,
     observed: &IndexMap<String, Vec<Container>>,
     options: &UpOptions,
 ) -> OpsResult<Vec<String>> {
     let dependents: Vec<&Container> = project
-        .typed
         .services
         .values()
         .filter(|s| s.depends_on.get(service).is_some_and(|d| d.restart))
@@ -650,14 +599,14 @@ async fn stop_restarting_dependents(
 }
 
 /// Engine names of the named (non-anonymous) volumes a service mounts.
-fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
+fn named_volumes(project: &Project, service: &Service) -> Vec<String> {
     use berth_model::compose::VolumeType;
     service
         .volumes
         .iter()
         .filter(|v| v.kind == Some(VolumeType::Volume))
         .filter_map(|v| v.source.as_deref())
-        .filter(|s| !s.is_empty() && project.typed.volumes.contains_key(*s))
+        .filter(|s| !s.is_empty() && project.volumes.contains_key(*s))
         .map(|s| project.volume_name(s))
         .collect()
 }
@@ -666,7 +615,7 @@ fn named_volumes(project: &ProjectSpec, service: &Service) -> Vec<String> {
 #[allow(clippy::too_many_arguments)]
 async fn apply_actions(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     service: &Service,
     desired: &DesiredService,
     actions: Vec<ContainerAction>,
@@ -718,7 +667,7 @@ async fn apply_actions(
                     let name = project.container_name(service, number);
                     let replace = match &service.container_name {
                         Some(n) if !n.is_empty() => n.clone(),
-                        _ => format!("{}{}{number}", service.name, project.separator),
+                        _ => format!("{}{}{number}", service.name, project.separator.as_str()),
                     };
                     let short = &container.id[..container.id.len().min(12)];
                     // The list call already saw the old container's anonymous volumes.
@@ -796,13 +745,13 @@ fn fresh(
 /// `depends_on` conditions first.
 pub(crate) async fn start_services(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     containers: &ServiceContainers,
     timeout: Option<Duration>,
 ) -> OpsResult<()> {
     let graph = dependency_graph(project);
     walk(&graph, false, |name| async move {
-        let service = &project.typed.services[name];
+        let service = &project.services[name];
         if service.scale() == 0 {
             return Ok(());
         }

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 
 use crate::error::{OpsError, OpsResult};
 use crate::events::status;
-use crate::project::ProjectSpec;
 use crate::runner::{container_event, Runner};
+use berth_model::compose::Project;
 
 const POLL: Duration = Duration::from_millis(500);
 
@@ -206,7 +206,7 @@ where
 /// `service_started` (the order already covers that one).
 pub async fn wait_dependencies(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     service: &Service,
     containers: &IndexMap<String, Vec<Container>>,
     timeout: Option<Duration>,
@@ -218,7 +218,7 @@ pub async fn wait_dependencies(
             Some(DependencyCondition::CompletedSuccessfully) => Condition::CompletedSuccessfully,
             _ => continue,
         };
-        let Some(dep_service) = project.typed.services.get(dep) else {
+        let Some(dep_service) = project.services.get(dep) else {
             // Disabled (`--no-deps`, profiles): not waited for.
             continue;
         };
@@ -243,13 +243,13 @@ pub async fn wait_dependencies(
 /// to complete).
 pub async fn wait_for_project(
     runner: &Runner<'_>,
-    project: &ProjectSpec,
+    project: &Project,
     containers: &IndexMap<String, Vec<Container>>,
     timeout: Option<Duration>,
 ) -> OpsResult<()> {
     let mut waits = Vec::new();
-    for name in project.typed.services.keys() {
-        let completed = project.typed.services.values().any(|s| {
+    for name in project.services.keys() {
+        let completed = project.services.values().any(|s| {
             s.depends_on
                 .get(name)
                 .is_some_and(|d| d.condition == Some(DependencyCondition::CompletedSuccessfully))

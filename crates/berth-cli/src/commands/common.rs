@@ -3,7 +3,7 @@
 
 use berth_engine::{Engine, EngineError};
 use berth_loader::{Diagnostics, LoadRequest, LoadSwitches};
-use berth_ops::ProjectSpec;
+use berth_ops::Project;
 use berth_ui::progress::{Mode, Renderer};
 
 use crate::cli::GlobalFlags;
@@ -77,9 +77,9 @@ pub fn load_spec(
     global: &GlobalFlags,
     settings: &Settings,
     services: &[String],
-) -> Result<ProjectSpec, Exit> {
+) -> Result<Project, Exit> {
     let mut diags = Diagnostics::default();
-    match try_load_spec(global, settings, services, true, &mut diags)? {
+    match try_load_spec(global, settings, services, true, &mut diags) {
         Ok(spec) => {
             report(settings, &diags);
             Ok(spec)
@@ -88,15 +88,14 @@ pub fn load_spec(
     }
 }
 
-/// Loads the project; a load failure comes back unprinted (the outer error is a failure
-/// after loading, already printed).
+/// Loads the project; a load failure comes back unprinted.
 fn try_load_spec(
     global: &GlobalFlags,
     settings: &Settings,
     services: &[String],
     resolve_environment: bool,
     diags: &mut Diagnostics,
-) -> Result<Result<ProjectSpec, berth_loader::LoadFailure>, Exit> {
+) -> Result<Project, berth_loader::LoadFailure> {
     let options = project_options(global, settings);
     let compatibility =
         global.compatibility.unwrap_or(false) || settings.flag("COMPOSE_COMPATIBILITY");
@@ -108,28 +107,7 @@ fn try_load_spec(
         services: services.to_vec(),
         resolve_environment,
     };
-    let project = match berth_loader::load_project(&options, &request, diags) {
-        Ok(p) => p,
-        Err(failure) => return Ok(Err(failure)),
-    };
-    let typed = project.typed().map_err(|e| error(&e.to_string()))?;
-    let mut disabled = indexmap::IndexMap::new();
-    for (name, model) in &project.disabled_services {
-        let service = berth_model::compose::Service::from_model(name, model)
-            .map_err(|e| error(&e.to_string()))?;
-        disabled.insert(name.clone(), service);
-    }
-    Ok(Ok(ProjectSpec {
-        name: project.name.clone(),
-        working_dir: project.working_dir.clone(),
-        config_files: project.config_files.clone(),
-        env_files: project.explicit_env_files.clone(),
-        environment: project.environment.clone(),
-        model: project.model,
-        typed,
-        disabled,
-        separator: if compatibility { "_" } else { "-" },
-    }))
+    berth_loader::load_typed(&options, &request, compatibility, diags)
 }
 
 /// compose's `projectOrName`, for the commands that act on what is running: with `-p` and
@@ -141,14 +119,14 @@ pub fn project_or_name(
     global: &GlobalFlags,
     settings: &Settings,
     services: &[String],
-) -> Result<(Option<ProjectSpec>, String), Exit> {
+) -> Result<(Option<Project>, String), Exit> {
     if let (Some(name), true) = (&global.project_name, global.file.is_empty()) {
         if !name.is_empty() {
             return Ok((None, name.to_lowercase()));
         }
     }
     let mut diags = Diagnostics::default();
-    match try_load_spec(global, settings, services, false, &mut diags)? {
+    match try_load_spec(global, settings, services, false, &mut diags) {
         Ok(spec) => {
             report(settings, &diags);
             let name = spec.name.clone();
@@ -244,7 +222,7 @@ pub fn timeout(t: Option<i64>) -> Option<i32> {
 pub fn load_spec_if_present(
     global: &GlobalFlags,
     settings: &Settings,
-) -> Result<Option<ProjectSpec>, Exit> {
+) -> Result<Option<Project>, Exit> {
     let options = project_options(global, settings);
     let mut diags = Diagnostics::default();
     match berth_loader::load_project_name(&options, &mut diags) {

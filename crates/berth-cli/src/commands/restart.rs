@@ -1,5 +1,6 @@
 //! `restart`: restart containers as they are (configuration changes are not applied).
 
+use berth_ops::project::{self, ProjectFlags};
 use berth_ops::restart::RestartOptions;
 use clap::Args;
 
@@ -24,11 +25,11 @@ pub fn run(global: &GlobalFlags, args: &RestartArgs, settings: &Settings) -> u8 
         // compose loads the whole project here, then enables the named services (profiles).
         let (mut project, name) = common::project_or_name(global, settings, &[])?;
         if let Some(p) = project.as_mut() {
-            for service in &args.services {
-                if let Some(s) = p.disabled.shift_remove(service) {
-                    p.typed.services.insert(service.clone(), s);
-                }
-            }
+            let flags = ProjectFlags {
+                enable: args.services.clone(),
+                ..ProjectFlags::default()
+            };
+            project::apply(p, &flags).map_err(|e| common::error(&e.to_string()))?;
         }
         let options = RestartOptions {
             services: args.services.clone(),

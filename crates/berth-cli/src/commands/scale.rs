@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use berth_ops::project::{self, ProjectFlags};
 use berth_ops::up::UpOptions;
 use clap::Args;
 
@@ -54,19 +55,12 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
     common::block_on(async {
         let services: Vec<String> = replicas.keys().cloned().collect();
         let mut project = common::load_spec(global, settings, &services)?;
-        if args.no_deps.unwrap_or(false) {
-            project.keep_only(&services);
-        }
-        for (name, count) in &replicas {
-            let Some(service) = project.typed.services.get_mut(name) else {
-                return Err(error(&format!("no such service: {name}")));
-            };
-            // compose-go's SetScale: both values, so they cannot disagree.
-            service.scale = Some(*count);
-            if let Some(deploy) = service.deploy.as_mut() {
-                deploy.replicas = Some(*count);
-            }
-        }
+        let flags = ProjectFlags {
+            only: args.no_deps.unwrap_or(false).then(|| services.clone()),
+            scale: replicas.into_iter().collect(),
+            ..ProjectFlags::default()
+        };
+        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
         let options = UpOptions {
             services,
             parallel: common::parallel(global, settings),

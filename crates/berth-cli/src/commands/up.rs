@@ -5,10 +5,11 @@ use std::time::Duration;
 use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Cascade};
+use berth_ops::project::{self, ProjectFlags};
 use berth_ops::pull::PullOptions;
 use berth_ops::runner::Runner;
 use berth_ops::up::UpOptions;
-use berth_ops::ProjectSpec;
+use berth_ops::Project;
 use berth_plan::Recreate;
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
@@ -187,21 +188,24 @@ fn check_recreate_flags(c: &CreateFlags, recreate_deps: bool) -> Result<(), Stri
     Ok(())
 }
 
-/// Applies `--scale` and `--pull` to the loaded project (compose's `createOptions.Apply`).
-fn apply_create_flags(project: &mut ProjectSpec, c: &CreateFlags) -> Result<(), Exit> {
-    if let Some(pull) = &c.pull {
-        if !["always", "never", "build", "missing", "if_not_present"].contains(&pull.as_str()) {
-            return Err(error(&format!("invalid --pull option {pull:?}")));
+/// What `--no-deps` (`only`), `--pull` and `--scale` change in the project (compose's
+/// `createOptions.Apply`); their syntax is checked here, their meaning by `project::apply`.
+fn project_flags(c: &CreateFlags, only: Option<Vec<String>>) -> Result<ProjectFlags, Exit> {
+    let pull = match &c.pull {
+        Some(pull) => {
+            if !["always", "never", "build", "missing", "if_not_present"].contains(&pull.as_str()) {
+                return Err(error(&format!("invalid --pull option {pull:?}")));
+            }
+            Some(PullPolicy::from(pull.as_str()))
         }
-        for service in project.typed.services.values_mut() {
-            service.pull_policy = Some(PullPolicy::from(pull.as_str()));
-        }
-    }
-    for scale in &c.scale {
-        let parts: Vec<&str> = scale.split('=').collect();
+        None => None,
+    };
+    let mut scale = Vec::new();
+    for entry in &c.scale {
+        let parts: Vec<&str> = entry.split('=').collect();
         if parts.len() != 2 {
             return Err(error(&format!(
-                "invalid --scale option {scale:?}. Should be SERVICE=NUM"
+                "invalid --scale option {entry:?}. Should be SERVICE=NUM"
             )));
         }
         let replicas: i64 = parts[1].parse().map_err(|_| {
@@ -210,22 +214,21 @@ fn apply_create_flags(project: &mut ProjectSpec, c: &CreateFlags) -> Result<(), 
                 parts[1]
             ))
         })?;
-        let Some(service) = project.typed.services.get_mut(parts[0]) else {
-            return Err(error(&format!("no such service: {}", parts[0])));
-        };
-        service.scale = Some(replicas);
-        if let Some(deploy) = service.deploy.as_mut() {
-            deploy.replicas = Some(replicas);
-        }
+        scale.push((parts[0].to_string(), replicas));
     }
-    Ok(())
+    Ok(ProjectFlags {
+        only,
+        pull,
+        scale,
+        ..ProjectFlags::default()
+    })
 }
 
 /// The options both commands pass to `ops::up`.
 fn up_options(
     global: &GlobalFlags,
     settings: &Settings,
-    project: &ProjectSpec,
+    project: &Project,
     c: &CreateFlags,
     services: &[String],
     recreate_deps: bool,
@@ -270,7 +273,7 @@ fn up_options(
 
 /// How `up` and `create` pull: `--quiet-pull`, the docker CLI's progress bar rule, and the
 /// config file's credentials for the registries the services' images come from.
-fn pull_options(settings: &Settings, project: &ProjectSpec, c: &CreateFlags) -> PullOptions {
+fn pull_options(settings: &Settings, project: &Project, c: &CreateFlags) -> PullOptions {
     let mut credentials = IndexMap::new();
     for image in project.images() {
         let Ok(reference) = ImageRef::parse_docker_ref(&image) else {
@@ -313,7 +316,8 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
     warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
-        apply_create_flags(&mut project, &args.create)?;
+        let flags = project_flags(&args.create, None)?;
+        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
         let mut options = up_options(
             global,
             settings,
@@ -349,15 +353,15 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
     warn_unsupported(settings, &args.create);
     common::block_on(async {
         let mut project = common::load_spec(global, settings, &args.services)?;
-        if on(args.no_deps) {
-            project.keep_only(&args.services);
-        }
+        let only = on(args.no_deps).then(|| args.services.clone());
+        let flags = project_flags(&args.create, only)?;
         if let Some(from) = &args.exit_code_from {
-            if !project.typed.services.contains_key(from) {
+            let kept = flags.only.as_ref().is_none_or(|only| only.contains(from));
+            if !kept || !project.services.contains_key(from) {
                 return Err(error(&format!("no such service: {from}")));
             }
         }
-        apply_create_flags(&mut project, &args.create)?;
+        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
         let mut options = up_options(
             global,
             settings,
@@ -385,7 +389,7 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
 async fn execute(
     global: &GlobalFlags,
     settings: &Settings,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
     title: &str,
 ) -> common::CmdResult {
@@ -402,14 +406,14 @@ async fn execute(
 /// Which services attached `up` shows, and when it stops (compose's `runUp`).
 fn attach_options(
     args: &UpArgs,
-    project: &ProjectSpec,
+    project: &Project,
     cascade_stop: bool,
 ) -> Result<AttachOptions, Exit> {
     let mut services: Vec<String> = if !args.attach.is_empty() {
         let unknown: Vec<&str> = args
             .attach
             .iter()
-            .filter(|s| !project.typed.services.contains_key(*s))
+            .filter(|s| !project.services.contains_key(*s))
             .map(String::as_str)
             .collect();
         if !unknown.is_empty() {
@@ -421,14 +425,14 @@ fn attach_options(
         args.attach.clone()
     } else {
         let roots: Vec<String> = if args.services.is_empty() {
-            project.typed.services.keys().cloned().collect()
+            project.services.keys().cloned().collect()
         } else {
             args.services.clone()
         };
         let mut chosen: Vec<String> = Vec::new();
         let mut queue = roots;
         while let Some(name) = queue.pop() {
-            let Some(service) = project.typed.services.get(&name) else {
+            let Some(service) = project.services.get(&name) else {
                 continue;
             };
             if chosen.contains(&name) {
@@ -462,7 +466,7 @@ async fn execute_attached(
     global: &GlobalFlags,
     settings: &Settings,
     args: &UpArgs,
-    project: &ProjectSpec,
+    project: &Project,
     options: &UpOptions,
     attach: &AttachOptions,
 ) -> common::CmdResult {

@@ -6,7 +6,9 @@
 //! 2. on the merged model: [`defaults`] → [`checks`] → [`paths`] → [`environment`] →
 //!    [`normalise`];
 //! 3. bind to the typed model (`berth_model::shape::decode`), then on the project:
-//!    [`profiles`] → [`consistency`] → [`env_files`].
+//!    [`profiles`] → [`consistency`] → [`env_files`];
+//! 4. for the commands that run the project: [`typed`](mod@typed) (one typed project, with
+//!    its config hashes).
 //!
 //! [`dotenv`] reads `.env` and `env_file`s for the steps that need them.
 
@@ -28,4 +30,5 @@ pub mod parse;
 pub mod paths;
 pub mod profiles;
 pub mod template;
+pub mod typed;
 pub mod validate;

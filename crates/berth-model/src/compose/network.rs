@@ -23,6 +23,9 @@ pub struct Network {
     pub enable_ipv6: Option<bool>,
     #[serde(rename = "$extensions")]
     pub extensions: Extensions,
+    /// compose's `NetworkHash`, set by the loader's last phase.
+    #[serde(skip)]
+    pub config_hash: String,
 }
 
 /// `types.IPAMConfig`.

@@ -4,11 +4,14 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::secret_config::{Config, Secret};
-use super::{from_value, Extensions, ModelConfig, ModelError, Network, Service, Volume};
+use super::{
+    from_value, Extensions, ModelConfig, ModelError, Network, Service, Volume, VolumeType,
+};
+use crate::labels;
 use crate::value::Value;
 
-/// A loaded compose project's model (`types.Project` without what the loader keeps beside
-/// it: working directory, files, environment, profiles, disabled services).
+/// A loaded compose project (`types.Project`): the model, bound from the loader's typed
+/// `Value` tree, and what the loader keeps beside it (filled in by its last phase).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Project {
@@ -22,6 +25,41 @@ pub struct Project {
     pub models: IndexMap<String, ModelConfig>,
     #[serde(rename = "$extensions")]
     pub extensions: Extensions,
+    #[serde(skip)]
+    pub working_dir: String,
+    /// Absolute paths of the compose files.
+    #[serde(skip)]
+    pub config_files: Vec<String>,
+    /// `--env-file`s given explicitly (the `project.environment_file` label).
+    #[serde(skip)]
+    pub env_files: Vec<String>,
+    /// The project's environment (process environment and `.env`): secrets and configs
+    /// given as `environment` and `DOCKER_DEFAULT_PLATFORM` read it.
+    #[serde(skip)]
+    pub environment: IndexMap<String, String>,
+    /// Services left out by profiles, by the selection on the command line or `--no-deps`.
+    #[serde(skip)]
+    pub disabled: IndexMap<String, Service>,
+    /// What joins the parts of container names.
+    #[serde(skip)]
+    pub separator: Separator,
+}
+
+/// `-` in container names, `_` under `--compatibility` (compose's `api.Separator`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Separator {
+    #[default]
+    Dash,
+    Underscore,
+}
+
+impl Separator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Separator::Dash => "-",
+            Separator::Underscore => "_",
+        }
+    }
 }
 
 impl Project {
@@ -49,6 +87,73 @@ impl Project {
     /// The services that have a `build` section.
     pub fn services_with_build(&self) -> impl Iterator<Item = &Service> {
         self.services.values().filter(|s| s.build.is_some())
+    }
+
+    /// The name of replica `number` of `service` (`project-service-N`, or `container_name`).
+    pub fn container_name(&self, service: &Service, number: u32) -> String {
+        match &service.container_name {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => format!(
+                "{}{sep}{}{sep}{number}",
+                self.name,
+                service.name,
+                sep = self.separator.as_str()
+            ),
+        }
+    }
+
+    /// The engine name of network `key` (its `name:`, set by the loader).
+    pub fn network_name(&self, key: &str) -> String {
+        self.networks
+            .get(key)
+            .map(|n| n.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{}_{key}", self.name))
+    }
+
+    /// The engine name of volume `key` (its `name:`, set by the loader).
+    pub fn volume_name(&self, key: &str) -> String {
+        self.volumes
+            .get(key)
+            .map(|v| v.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{}_{key}", self.name))
+    }
+
+    /// The labels every object of the project carries: project and compose version.
+    pub fn project_labels(&self) -> IndexMap<String, String> {
+        let mut l = IndexMap::new();
+        l.insert(labels::PROJECT.to_string(), self.name.clone());
+        l.insert(
+            labels::VERSION.to_string(),
+            labels::COMPOSE_VERSION.to_string(),
+        );
+        l
+    }
+
+    /// Every image the services need: their own, then those they mount as volumes.
+    pub fn images(&self) -> impl Iterator<Item = String> + '_ {
+        self.services.values().flat_map(|s| {
+            let mounted = s
+                .volumes
+                .iter()
+                .filter(|v| v.kind == Some(VolumeType::Image));
+            std::iter::once(s.image_name(self)).chain(mounted.filter_map(|v| v.source.clone()))
+        })
+    }
+
+    /// The platform a service's container and image are for: its own `platform`, else
+    /// `DOCKER_DEFAULT_PLATFORM` from the project environment.
+    pub fn platform(&self, service: Option<&Service>) -> Option<String> {
+        service
+            .and_then(|s| s.platform.clone())
+            .filter(|p| !p.is_empty())
+            .or_else(|| {
+                self.environment
+                    .get("DOCKER_DEFAULT_PLATFORM")
+                    .filter(|p| !p.is_empty())
+                    .cloned()
+            })
     }
 
     /// The services that depend on `name` (`GetDependents`), in model order.

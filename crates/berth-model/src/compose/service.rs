@@ -13,6 +13,7 @@ use super::{
     Healthcheck, Mapping, MappingWithEquals, MultiOptions, Project, ServiceHook, ServiceModel,
     ServiceNetwork, ServicePort, ServiceVolume,
 };
+use crate::hash::ConfigHash;
 use crate::value::Value;
 
 /// One service (`types.ServiceConfig`), fields in compose-go's order.
@@ -137,6 +138,9 @@ pub struct Service {
     pub pre_stop: Vec<ServiceHook>,
     #[serde(rename = "$extensions")]
     pub extensions: Extensions,
+    /// compose's `ServiceHash`, set by the loader's last phase.
+    #[serde(skip)]
+    pub config_hash: ConfigHash,
 }
 
 impl Service {

@@ -18,6 +18,9 @@ pub struct Volume {
     pub labels: Mapping,
     #[serde(rename = "$extensions")]
     pub extensions: Extensions,
+    /// compose's `VolumeHash`, set by the loader's last phase.
+    #[serde(skip)]
+    pub config_hash: String,
 }
 
 /// One mount of a service (`types.ServiceVolumeConfig`).

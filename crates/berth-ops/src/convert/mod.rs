@@ -26,7 +26,7 @@ use berth_model::labels;
 use berth_plan::AnonymousVolume;
 use indexmap::IndexMap;
 
-use crate::project::ProjectSpec;
+use berth_model::compose::Project;
 
 /// What the engine needs to create and prepare one container.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ pub struct InjectedFile {
 /// Everything outside the service that shapes its container.
 #[derive(Debug, Clone)]
 pub struct SpecInputs<'a> {
-    pub project: &'a ProjectSpec,
+    pub project: &'a Project,
     pub service: &'a Service,
     pub number: u32,
     /// The name to create under (the final name, or the temporary one of a recreate).
@@ -198,7 +198,7 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
         attach_stdout: Some(true),
         attach_stderr: Some(true),
         cmd: service.command.clone(),
-        image: Some(service.image_name(&project.typed)),
+        image: Some(service.image_name(project)),
         working_dir: service.working_dir.clone().filter(|s| !s.is_empty()),
         entrypoint: service.entrypoint.clone(),
         network_disabled: (service.network_mode.as_deref() == Some("disabled")).then_some(true),
@@ -230,7 +230,7 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
 /// configs given as `content`/`environment`, the `use_api_socket` config), without
 /// building the rest of the container: for starting containers created earlier.
 pub fn injected_files(
-    project: &ProjectSpec,
+    project: &Project,
     service: &Service,
     api_socket_config: Option<&str>,
 ) -> Result<Vec<InjectedFile>, ConvertError> {

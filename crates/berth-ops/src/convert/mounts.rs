@@ -17,7 +17,7 @@ use berth_model::compose::{
 use indexmap::IndexMap;
 
 use super::{ConvertError, InjectedFile, SpecInputs};
-use crate::project::ProjectSpec;
+use berth_model::compose::Project;
 
 /// The config compose adds to the project for `use_api_socket` (apiSocket.go).
 const API_SOCKET_CONFIG: &str = "#apisocket";
@@ -62,7 +62,7 @@ pub(super) fn build(
     service: &Service,
     warnings: &mut Vec<String>,
 ) -> Result<Mounts, ConvertError> {
-    let project = &inputs.project.typed;
+    let project = &inputs.project;
     // By target: a later mount for the same target replaces an earlier one.
     let mut by_target: IndexMap<String, Mount> = IndexMap::new();
     for (target, volume) in inputs.inherited_volumes {
@@ -197,7 +197,7 @@ fn mount(inputs: &SpecInputs, v: &ServiceVolume, warnings: &mut Vec<String>) -> 
     let kind = v.kind.clone().unwrap_or(VolumeType::Volume);
     let mut source = v.source.clone().unwrap_or_default();
     if kind == VolumeType::Volume && !source.is_empty() {
-        if let Some(vol) = inputs.project.typed.volumes.get(&source) {
+        if let Some(vol) = inputs.project.volumes.get(&source) {
             source = vol.name.clone();
         }
     }
@@ -336,7 +336,6 @@ fn secret_mounts(
         let target = r.secret_target();
         let secret = inputs
             .project
-            .typed
             .secrets
             .get(&r.source)
             .cloned()
@@ -375,7 +374,6 @@ fn config_mounts(
         let target = r.config_target();
         let config = inputs
             .project
-            .typed
             .configs
             .get(&r.source)
             .cloned()
@@ -398,14 +396,14 @@ fn config_mounts(
 /// The secrets then the configs given as `content` or `environment` (compose's
 /// `injectFileReferences`); an empty content is not written.
 pub(super) fn injected_files(
-    project: &ProjectSpec,
+    project: &Project,
     service: &Service,
     api_socket_config: Option<&str>,
 ) -> Result<Vec<InjectedFile>, ConvertError> {
     let mut files = Vec::new();
     for (kind, refs, objects) in [
-        ("secret", &service.secrets, &project.typed.secrets),
-        ("config", &service.configs, &project.typed.configs),
+        ("secret", &service.secrets, &project.secrets),
+        ("config", &service.configs, &project.configs),
     ] {
         for r in refs {
             let content = if kind == "config" && r.source == API_SOCKET_CONFIG {

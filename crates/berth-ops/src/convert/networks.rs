@@ -40,7 +40,7 @@ pub(super) fn settings(inputs: &SpecInputs, service: &Service) -> Result<Network
         out.network_mode = mode.to_string();
         return Ok(out);
     }
-    if project.typed.networks.is_empty() {
+    if project.networks.is_empty() {
         out.network_mode = "none".into();
         return Ok(out);
     }
@@ -193,7 +193,7 @@ fn endpoint_settings(
 /// `<container>:<project>-<service>-<n>` (n: this container's number); then
 /// `external_links` as `<container>:<alias>`.
 fn links(inputs: &SpecInputs, service: &Service) -> Vec<String> {
-    let sep = inputs.project.separator;
+    let sep = inputs.project.separator.as_str();
     let number = inputs.number;
     let mut links = Vec::new();
     for raw in &service.links {

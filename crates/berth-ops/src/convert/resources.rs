@@ -12,7 +12,7 @@ use berth_engine::models::{
 use berth_model::compose::{DeviceRequest as ComposeDeviceRequest, Restart, Service};
 
 use super::ConvertError;
-use crate::project::ProjectSpec;
+use berth_model::compose::Project;
 
 /// Sets the `Resources` part of the HostConfig.
 pub(super) fn apply(s: &Service, h: &mut HostConfig) {
@@ -247,7 +247,7 @@ pub(super) fn port_bindings(s: &Service) -> PortMap {
 /// and read-only paths, a seccomp profile file is read (relative to the project) and sent
 /// compacted. Returns the options and whether the paths are unconfined.
 pub(super) fn security_opts(
-    project: &ProjectSpec,
+    project: &Project,
     opts: &[String],
 ) -> Result<(Option<Vec<String>>, bool), ConvertError> {
     let mut unconfined = false;

@@ -15,7 +15,7 @@ use super::*;
 /// A loaded project and the folder it lives in.
 struct Fixture {
     dir: tempfile::TempDir,
-    spec: ProjectSpec,
+    spec: Project,
 }
 
 fn load(yaml: &str) -> Fixture {
@@ -43,20 +43,8 @@ fn load_with(yaml: &str, files: &[(&str, &str)]) -> Fixture {
         ..Default::default()
     };
     let mut diags = berth_loader::Diagnostics::default();
-    let project = berth_loader::load_project(&options, &request, &mut diags)
+    let spec = berth_loader::load_typed(&options, &request, false, &mut diags)
         .unwrap_or_else(|e| panic!("load: {e:?}"));
-    let typed = project.typed().unwrap();
-    let spec = ProjectSpec {
-        name: project.name.clone(),
-        working_dir: project.working_dir.clone(),
-        config_files: project.config_files.clone(),
-        env_files: project.explicit_env_files.clone(),
-        environment: project.environment.clone(),
-        model: project.model,
-        typed,
-        disabled: IndexMap::new(),
-        separator: "-",
-    };
     Fixture { dir, spec }
 }
 
@@ -86,7 +74,7 @@ fn try_convert(
     service: &str,
     env: &Env,
 ) -> Result<(ContainerSpec, Vec<String>), ConvertError> {
-    let svc = &f.spec.typed.services[service];
+    let svc = &f.spec.services[service];
     let inputs = SpecInputs {
         project: &f.spec,
         service: svc,
@@ -893,7 +881,7 @@ fn attributes_berth_does_not_honour_are_named_in_warnings() {
 fn a_recreate_keeps_the_final_name_as_alias_and_sets_replace() {
     let f = load("services:\n  s:\n    image: busybox\n");
     let env = Env::default();
-    let svc = &f.spec.typed.services["s"];
+    let svc = &f.spec.services["s"];
     let inputs = SpecInputs {
         project: &f.spec,
         service: svc,

@@ -18,10 +18,10 @@
 
 use berth_model::compose::{PullPolicy, Service};
 
-use crate::project::ProjectSpec;
+use berth_model::compose::Project;
 
 /// Warnings for the attributes of `service` berth does not honour as compose would.
-pub(super) fn warnings(project: &ProjectSpec, service: &Service) -> Vec<String> {
+pub(super) fn warnings(project: &Project, service: &Service) -> Vec<String> {
     let name = &service.name;
     let mut out = Vec::new();
     let mut warn = |key: &str, what: &str| {
@@ -34,7 +34,7 @@ pub(super) fn warnings(project: &ProjectSpec, service: &Service) -> Vec<String> 
             "build",
             &format!(
                 "the image {} must exist already",
-                service.image_name(&project.typed)
+                service.image_name(project)
             ),
         );
     }
