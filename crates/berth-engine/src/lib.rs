@@ -7,6 +7,7 @@
 mod calls;
 mod credentials;
 mod negotiate;
+mod read_only;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -18,6 +19,7 @@ pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
 pub use credentials::{proxy_env, registry_credentials};
 pub use negotiate::EarlyPing;
+pub use read_only::ReadOnly;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";

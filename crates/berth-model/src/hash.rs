@@ -74,9 +74,10 @@ impl Default for ConfigHash {
 const NAMESPACE_KEYS: [&str; 3] = ["network_mode", "ipc", "pid"];
 
 impl ConfigHash {
-    /// Hashes a typed service (one entry of `shape::decode`'s `services`).
-    pub fn of_service(service: &Value) -> ConfigHash {
-        if !service_references(service).is_empty() {
+    /// Hashes a typed service (one entry of `shape::decode`'s `services`); `references`:
+    /// whether it names other services' containers (`Service::container_references`).
+    pub fn of_service(service: &Value, references: bool) -> ConfigHash {
+        if references {
             return ConfigHash::References(Box::new(service.clone()));
         }
         // `volumes_from: [container:x]` is hashed as `x`.
@@ -105,30 +106,6 @@ impl ConfigHash {
             _ => None,
         }
     }
-}
-
-/// The services whose containers a typed service names: `service:x` namespaces and
-/// `volumes_from` entries other than `container:…`.
-pub fn service_references(service: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for key in NAMESPACE_KEYS {
-        if let Some(other) = service
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|m| m.strip_prefix("service:"))
-        {
-            out.push(other.to_string());
-        }
-    }
-    if let Some(Value::Seq(list)) = service.get("volumes_from") {
-        for entry in list.iter().filter_map(Value::as_str) {
-            let head = entry.split(':').next().unwrap_or_default();
-            if head != "container" {
-                out.push(head.to_string());
-            }
-        }
-    }
-    out
 }
 
 /// The service with `service:x` references replaced by container IDs, as compose replaces

@@ -6,17 +6,20 @@ use std::collections::{HashMap, HashSet};
 
 use berth_engine::models::ContainerState;
 use berth_engine::{Engine, EngineError, Output, RunEvent};
+use berth_model::compose::Project;
 use berth_model::gotime::Timestamp;
 use berth_model::labels::project_filter;
-use berth_plan::Container;
+use berth_plan::plan::{ContainerRef, Phase};
+use berth_plan::reconcile::lifecycle::{reconcile_kill, reconcile_stop, KillOptions, StopOptions};
 use futures_util::stream::{BoxStream, FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::error::OpsResult;
-use crate::hooks::Hooks;
-use crate::runner::Runner;
-use crate::up::{self, ServiceContainers, UpOptions};
-use berth_model::compose::Project;
+use crate::error::{OpsError, OpsResult};
+use crate::execute::{Executor, OnError, Outcome};
+use crate::observe;
+use crate::up::{self, UpOptions};
+
+pub use berth_plan::reconcile::up::log_source;
 
 /// Which of a container's streams a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,56 +64,72 @@ pub struct AttachOptions {
 /// What interrupts the attached run: each message is one Ctrl-C.
 pub type Interrupts = mpsc::UnboundedReceiver<()>;
 
-/// The name compose shows for a container in logs: without the `<project>-` prefix.
-pub fn log_source(project: &Project, container: &Container) -> String {
-    let prefix = format!("{}{}", project.name, project.separator.as_str());
-    container
-        .name
-        .strip_prefix(&prefix)
-        .unwrap_or(&container.name)
-        .to_string()
-}
-
-#[allow(clippy::too_many_arguments)]
 /// Runs attached `up`; returns the exit status compose would return (130 after Ctrl-C).
 /// `created` is called once the containers exist, before their output is shown (the
 /// progress display ends there); the stops that follow report to `stop_progress`.
 pub async fn up_attached(
-    runner: &Runner<'_>,
+    executor: &Executor<'_>,
     project: &Project,
     options: &UpOptions,
     attach: &AttachOptions,
-    consumer: &dyn LogConsumer,
+    io: Attachment<'_>,
     mut interrupts: Interrupts,
-    created: &dyn Fn(),
-    stop_progress: &dyn crate::events::Progress,
 ) -> OpsResult<i32> {
-    let containers = up::create(runner, project, options).await?;
+    let Attachment {
+        consumer,
+        created,
+        stop_progress,
+    } = io;
+    let planned = up::prepare(executor, project, options).await?;
+    let mut outcome = Outcome::default();
+    let plan = &planned.plan;
+    executor
+        .run_part(
+            plan,
+            &mut outcome,
+            |s| s.phase <= Phase::Create,
+            OnError::Stop,
+        )
+        .await?;
     created();
-    if runner.dry_run {
+    if executor.hands.is_dry_run() {
         // compose starts nothing here: attached containers start after the progress display.
         consumer
             .notice("end of 'compose up' output, interactive run is not supported in dry-run mode");
         return Ok(0);
     }
-    let mut attached: Vec<(Container, String)> = containers
-        .iter()
-        .filter(|(service, _)| attach.services.contains(service))
-        .flat_map(|(_, list)| list.iter().cloned())
-        .map(|c| {
-            let source = log_source(project, &c);
-            (c, source)
-        })
-        .collect();
-    attached.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let mut attached: Vec<Followed> = Vec::new();
+    for (service, list) in &planned.containers {
+        if !attach.services.contains(service) {
+            continue;
+        }
+        for target in list {
+            let id = match &target.container {
+                ContainerRef::Existing(id) => id.clone(),
+                ContainerRef::Created(step) => {
+                    outcome.created.get(step).cloned().unwrap_or_default()
+                }
+            };
+            attached.push(Followed {
+                id,
+                service: service.clone(),
+                source: log_source(project, &target.name),
+            });
+        }
+    }
+    attached.sort_by(|a, b| a.source.cmp(&b.source));
     if !attached.is_empty() {
-        let names: Vec<String> = attached.iter().map(|(_, s)| s.clone()).collect();
+        let names: Vec<String> = attached.iter().map(|f| f.source.clone()).collect();
         consumer.attaching(&names);
     }
+    let engine = executor
+        .hands
+        .live()
+        .ok_or_else(|| OpsError::message("no engine"))?;
     let mut streams = FuturesUnordered::new();
-    for (container, source) in &attached {
-        let stream = runner.engine.attach_output(&container.id).await?;
-        streams.push(forward(stream, source.clone(), consumer));
+    for followed in &attached {
+        let stream = engine.attach_output(&followed.id).await?;
+        streams.push(forward(stream, followed.source.clone(), consumer));
     }
     // The output of a container's next run, when its restart policy restarts it, comes from
     // `monitor`; the forwarding ends once every stream has and the monitor is done.
@@ -129,25 +148,40 @@ pub async fn up_attached(
 
     // The containers start without a progress display, as compose starts them; the output
     // is attached all along.
-    let silent = crate::events::Silent(runner.progress);
-    let quiet_runner =
-        Runner::new(runner.engine, &silent, false, options.parallel).with_hook_output(consumer);
-    let stop_runner = Runner::new(runner.engine, stop_progress, false, options.parallel)
-        .with_hook_output(consumer);
+    let silent = crate::events::Silent(executor.progress);
+    let quiet = executor.reporting_to(&silent, Some(consumer));
+    let stopping = executor.reporting_to(stop_progress, Some(consumer));
+    // compose follows the services named on the command line, else the attached ones.
+    let named = &options.plan.services;
+    let watched: Vec<&Followed> = if named.is_empty() {
+        attached.iter().collect()
+    } else {
+        attached
+            .iter()
+            .filter(|f| named.contains(&f.service))
+            .collect()
+    };
     let run = async {
         // Deaths are followed from before the starts: one that comes first is not missed.
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
-        up::start_services(&quiet_runner, project, &containers, options.wait_timeout).await?;
+        quiet
+            .run_part(
+                plan,
+                &mut outcome,
+                |s| s.phase >= Phase::Start,
+                OnError::Stop,
+            )
+            .await?;
         let code = monitor(
-            &stop_runner,
+            &stopping,
             project,
-            &containers,
-            Followed {
-                attached: &attached,
+            Watch {
+                watched: &watched,
                 rerun: &rerun,
                 since,
+                named,
             },
             attach,
             consumer,
@@ -159,6 +193,23 @@ pub async fn up_attached(
     };
     let ((), code) = futures_util::join!(forwarding, run);
     code
+}
+
+/// What attached `up` shows and where: the containers' output and status lines, the end of
+/// the create display, and the display of the stops that follow.
+pub struct Attachment<'a> {
+    pub consumer: &'a dyn LogConsumer,
+    pub created: &'a dyn Fn(),
+    pub stop_progress: &'a dyn crate::events::Progress,
+}
+
+/// An attached container.
+#[derive(Debug, Clone)]
+struct Followed {
+    id: String,
+    service: String,
+    /// Its log prefix.
+    source: String,
 }
 
 /// A container's output and its log prefix.
@@ -227,34 +278,38 @@ pub(crate) fn each_line(bytes: &[u8], mut f: impl FnMut(&str)) {
     }
 }
 
-/// The attached containers with their log prefixes, and where the output of their next runs
-/// goes.
-struct Followed<'a> {
-    attached: &'a [(Container, String)],
+/// The containers whose exits end the run, where the output of their next runs goes, and
+/// the services named on the command line (what a stop stops).
+struct Watch<'a> {
+    watched: &'a [&'a Followed],
     rerun: &'a mpsc::UnboundedSender<Attached>,
     /// When following began (unix seconds).
     since: f64,
+    named: &'a [String],
 }
 
-/// Waits for the attached containers to exit (following restarts), handles Ctrl-C and the
+/// Waits for the watched containers to exit (following restarts), handles Ctrl-C and the
 /// cascade flags; returns the exit status. Exits are read from the engine's events, as
 /// compose reads them: a wait can miss a restarted run's death, or its exit code, which the
 /// engine clears when it starts the next run.
 async fn monitor(
-    runner: &Runner<'_>,
+    executor: &Executor<'_>,
     project: &Project,
-    containers: &ServiceContainers,
-    followed: Followed<'_>,
+    watch: Watch<'_>,
     attach: &AttachOptions,
     consumer: &dyn LogConsumer,
     interrupts: &mut Interrupts,
 ) -> OpsResult<i32> {
-    let Followed {
-        attached,
+    let Watch {
+        watched,
         rerun,
         since,
-    } = followed;
-    let engine = runner.engine;
+        named,
+    } = watch;
+    let engine = executor
+        .hands
+        .live()
+        .ok_or_else(|| OpsError::message("no engine"))?;
     let mut runs = engine.container_runs(&project_filter(&project.name), since);
     let mut exit_code = 0;
     let mut stopping = false;
@@ -262,15 +317,16 @@ async fn monitor(
     let mut done: HashSet<String> = HashSet::new();
     // Containers their restart policy restarts, with when their last run died.
     let mut restarting: HashMap<String, i64> = HashMap::new();
-    while done.len() < attached.len() {
+    while done.len() < watched.len() {
         tokio::select! {
             event = runs.next() => {
-                let (id, what, when) = match event {
+                let (id, what, when): (String, RunEvent, i64) = match event {
                     Some(Ok(event)) => event,
                     Some(Err(e)) => return Err(e.into()),
                     None => break,
                 };
-                let Some((container, source)) = attached.iter().find(|(c, _)| c.id == id) else { continue };
+                let Some(container) = watched.iter().find(|f| f.id == id) else { continue };
+                let source = &container.source;
                 let code = match what {
                     _ if done.contains(&id) => continue,
                     RunEvent::Started => {
@@ -314,7 +370,7 @@ async fn monitor(
                         exit_code = code as i32;
                     }
                     consumer.aborting();
-                    stop_all(runner, project, containers).await?;
+                    stop_named(executor, project, named).await?;
                 }
             }
             Some(()) = interrupts.recv() => {
@@ -322,9 +378,9 @@ async fn monitor(
                 if interrupted == 1 {
                     consumer.stopping();
                     stopping = true;
-                    stop_all(runner, project, containers).await?;
+                    stop_named(executor, project, named).await?;
                 } else {
-                    kill_all(runner, containers).await;
+                    kill_named(executor, project, named).await;
                 }
                 exit_code = 130;
             }
@@ -334,32 +390,32 @@ async fn monitor(
     Ok(exit_code)
 }
 
-/// Stops the project's containers, dependents first, as `stop` does.
-async fn stop_all(
-    runner: &Runner<'_>,
-    project: &Project,
-    containers: &ServiceContainers,
-) -> OpsResult<()> {
-    let graph = up::dependency_graph(project);
-    crate::walk::walk(&graph, true, |service| async move {
-        let list = containers
-            .get(service)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        futures_util::future::try_join_all(list.iter().map(|c| async move {
-            runner
-                .stop(c, None, &Hooks::pre_stop(Some(project), c))
-                .await
-        }))
-        .await?;
-        Ok(())
-    })
-    .await
+/// Stops the services named on the command line (all of them when none is), dependents
+/// first, as `stop` does: compose's `up` stops `options.Create.Services`.
+async fn stop_named(executor: &Executor<'_>, project: &Project, named: &[String]) -> OpsResult<()> {
+    let observed = observe::observe_containers(executor.hands.read(), &project.name, true).await?;
+    let options = StopOptions {
+        services: named.to_vec(),
+        timeout: None,
+    };
+    let plan = reconcile_stop(Some(project), &observed, &options)?;
+    executor.run(&plan).await?;
+    Ok(())
 }
 
-/// The second Ctrl-C: kill everything at once.
-async fn kill_all(runner: &Runner<'_>, containers: &ServiceContainers) {
-    let all = containers.values().flatten();
-    futures_util::future::join_all(all.map(|c| runner.engine.kill_container(&c.id, "SIGKILL")))
-        .await;
+/// The second Ctrl-C: kill those services' containers at once.
+async fn kill_named(executor: &Executor<'_>, project: &Project, named: &[String]) {
+    let Ok(observed) =
+        observe::observe_containers(executor.hands.read(), &project.name, true).await
+    else {
+        return;
+    };
+    let options = KillOptions {
+        services: named.to_vec(),
+        ..KillOptions::default()
+    };
+    let plan = reconcile_kill(Some(project), &observed, &options);
+    // compose kills without a display; containers already stopped or gone are no error.
+    let silent = crate::events::Silent(executor.progress);
+    let _ = executor.reporting_to(&silent, None).run(&plan).await;
 }

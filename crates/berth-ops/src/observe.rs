@@ -1,21 +1,21 @@
-//! Reading the engine: a project's containers in one list call, its networks, volumes and
-//! images by name, concurrently; converted to berth-plan's observed types.
+//! Reading the engine, once per verb and with read calls only: the project's containers
+//! from one list call; its networks, volumes and images by name, concurrently; and the
+//! containers whose configuration differs from the file's, inspected to say why.
 
 use berth_engine::models::{ContainerSummary, Network as EngineNetwork, NetworkInspect};
-use berth_engine::{ContainerFilter, Engine, EngineError, ObjectFilter};
+use berth_engine::{ContainerFilter, EngineError, ObjectFilter, ReadOnly};
+use berth_model::compose::Project;
 use berth_model::gotime::Timestamp;
-use berth_model::labels;
-use berth_plan::{AnonymousVolume, Container, Network, State, Volume};
+use berth_model::labels::{self, project_filter};
+use berth_plan::observed::LocalImage;
+use berth_plan::reconcile::down::{image_candidates, DownOptions};
+use berth_plan::{AnonymousVolume, Container, Network, Observed, State, Volume};
 use futures_util::future::try_join_all;
 use indexmap::IndexMap;
 
-use crate::pull::{LocalImage, LocalImages};
-use berth_model::compose::Project;
-use berth_model::labels::project_filter;
-
 /// The project's containers (run containers included; `all`: stopped ones too).
 pub async fn containers(
-    engine: &Engine,
+    engine: ReadOnly<'_>,
     project: &str,
     all: bool,
 ) -> Result<Vec<Container>, EngineError> {
@@ -27,13 +27,109 @@ pub async fn containers(
     Ok(list.iter().map(container_from_summary).collect())
 }
 
-/// The project's service containers, stopped ones included, run containers left out.
-pub async fn service_containers(
-    engine: &Engine,
+/// The project's containers only (`all`: stopped ones too), for the verbs that act on
+/// existing containers.
+pub async fn observe_containers(
+    engine: ReadOnly<'_>,
     project: &str,
-) -> Result<Vec<Container>, EngineError> {
-    let all = containers(engine, project, true).await?;
-    Ok(all.into_iter().filter(|c| !c.oneoff).collect())
+    all: bool,
+) -> Result<Observed, EngineError> {
+    Ok(Observed {
+        containers: containers(engine, project, all).await?,
+        ..Observed::default()
+    })
+}
+
+/// What `up`, `create` and `scale` reconcile: the containers, the networks and volumes the
+/// file names, the images the services need; then the containers whose config hash is
+/// not the file's, inspected.
+pub async fn observe_up(engine: ReadOnly<'_>, project: &Project) -> Result<Observed, EngineError> {
+    let (containers, networks, volumes, images) = futures_util::try_join!(
+        containers(engine, &project.name, true),
+        networks(engine, project),
+        volumes(engine, project),
+        images(engine, project.images()),
+    )?;
+    let diverged: Vec<&Container> = containers
+        .iter()
+        .filter(|c| !c.oneoff)
+        .filter(|c| {
+            project
+                .services
+                .get(&c.service)
+                .and_then(|s| s.config_hash.known())
+                .is_some_and(|hash| hash != c.config_hash)
+        })
+        .collect();
+    let inspected = try_join_all(diverged.iter().map(|c| async move {
+        match engine.inspect_container(&c.id).await {
+            Ok(i) => Ok(Some((c.id.clone(), i))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }))
+    .await?;
+    Ok(Observed {
+        containers,
+        networks,
+        volumes,
+        images,
+        inspected: inspected.into_iter().flatten().collect(),
+    })
+}
+
+/// What `down` removes: every container of the project, its networks and (with `-v`)
+/// volumes listed by the project's label, and with `--rmi` the images it would remove.
+pub async fn observe_down(
+    engine: ReadOnly<'_>,
+    name: &str,
+    project: Option<&Project>,
+    options: &DownOptions,
+) -> Result<Observed, EngineError> {
+    let filter = ObjectFilter {
+        labels: vec![project_filter(name)],
+        ..Default::default()
+    };
+    let candidates = match (options.images, project) {
+        (Some(mode), Some(p)) => image_candidates(p, mode),
+        _ => Vec::new(),
+    };
+    let (containers, networks, volumes, images) = futures_util::try_join!(
+        containers(engine, name, true),
+        engine.list_networks(&filter),
+        async {
+            if options.volumes {
+                engine.list_volumes(&filter).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        images(engine, candidates),
+    )?;
+    let mut networks: IndexMap<String, Network> = networks
+        .into_iter()
+        .map(network_from_list)
+        .map(|n| (n.name.clone(), n))
+        .collect();
+    networks.sort_keys();
+    let mut volumes: IndexMap<String, Volume> = volumes
+        .into_iter()
+        .map(|v| {
+            let volume = Volume {
+                name: v.name.clone(),
+                labels: v.labels.into_iter().collect(),
+            };
+            (v.name, volume)
+        })
+        .collect();
+    volumes.sort_keys();
+    Ok(Observed {
+        containers,
+        networks,
+        volumes,
+        images,
+        inspected: IndexMap::new(),
+    })
 }
 
 /// Converts one list entry.
@@ -129,7 +225,7 @@ fn network_from_list(n: EngineNetwork) -> Network {
 
 /// Finds a network by exact name (or ID): inspect matches ID prefixes, so its answer is
 /// checked, and a listing by name settles ambiguous cases (compose's `ensureNetwork`).
-pub async fn network(engine: &Engine, name: &str) -> Result<Option<Network>, EngineError> {
+pub async fn network(engine: ReadOnly<'_>, name: &str) -> Result<Option<Network>, EngineError> {
     if let Some(found) = engine.inspect_network(name).await.ok().flatten() {
         if found.name.as_deref() == Some(name) || found.id.as_deref() == Some(name) {
             return Ok(Some(network_from_inspect(found)));
@@ -147,42 +243,54 @@ pub async fn network(engine: &Engine, name: &str) -> Result<Option<Network>, Eng
         .find(|n| n.name == name))
 }
 
-/// The project's networks (by key) as the engine has them, looked up concurrently.
-pub async fn networks(
-    engine: &Engine,
+/// The networks the file names, by engine name, looked up concurrently.
+async fn networks(
+    engine: ReadOnly<'_>,
     project: &Project,
-) -> Result<IndexMap<String, Option<Network>>, EngineError> {
-    let keys: Vec<&String> = project.networks.keys().collect();
-    let found = try_join_all(
-        keys.iter()
-            .map(|key| async move { network(engine, &project.network_name(key)).await }),
-    )
-    .await?;
-    Ok(keys.into_iter().cloned().zip(found).collect())
+) -> Result<IndexMap<String, Network>, EngineError> {
+    let names: Vec<String> = project
+        .networks
+        .keys()
+        .map(|k| project.network_name(k))
+        .collect();
+    let found = try_join_all(names.iter().map(|name| network(engine, name))).await?;
+    Ok(names
+        .into_iter()
+        .zip(found)
+        .filter_map(|(name, n)| Some((name, n?)))
+        .collect())
 }
 
-/// The project's volumes (by key) as the engine has them, looked up concurrently.
-pub async fn volumes(
-    engine: &Engine,
+/// The volumes the file names, by engine name, looked up concurrently.
+async fn volumes(
+    engine: ReadOnly<'_>,
     project: &Project,
-) -> Result<IndexMap<String, Option<Volume>>, EngineError> {
-    let keys: Vec<&String> = project.volumes.keys().collect();
-    let found = try_join_all(keys.iter().map(|key| async move {
-        let v = engine.inspect_volume(&project.volume_name(key)).await?;
+) -> Result<IndexMap<String, Volume>, EngineError> {
+    let names: Vec<String> = project
+        .volumes
+        .keys()
+        .map(|k| project.volume_name(k))
+        .collect();
+    let found = try_join_all(names.iter().map(|name| async move {
+        let v = engine.inspect_volume(name).await?;
         Ok::<_, EngineError>(v.map(|v| Volume {
             name: v.name,
             labels: v.labels.into_iter().collect(),
         }))
     }))
     .await?;
-    Ok(keys.into_iter().cloned().zip(found).collect())
+    Ok(names
+        .into_iter()
+        .zip(found)
+        .filter_map(|(name, v)| Some((name, v?)))
+        .collect())
 }
 
-/// Each distinct image the services run, as the engine has it (`None`: not on the engine).
-pub async fn images(
-    engine: &Engine,
+/// Each distinct image, as the engine has it (`None`: not on the engine).
+async fn images(
+    engine: ReadOnly<'_>,
     references: impl IntoIterator<Item = String>,
-) -> Result<LocalImages, EngineError> {
+) -> Result<IndexMap<String, Option<LocalImage>>, EngineError> {
     let mut unique: Vec<String> = references.into_iter().collect();
     unique.sort();
     unique.dedup();
@@ -195,7 +303,11 @@ pub async fn images(
             .and_then(|m| m.last_tag_time)
             .and_then(|t| Timestamp::parse(&t))
             .map(|t| t.unix_seconds());
-        Ok(inspect.id.map(|id| LocalImage { id, last_tag_time }))
+        Ok(inspect.id.map(|id| LocalImage {
+            id,
+            last_tag_time,
+            config: inspect.config,
+        }))
     }))
     .await?;
     Ok(unique.into_iter().zip(found).collect())

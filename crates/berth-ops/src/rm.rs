@@ -1,16 +1,16 @@
 //! `rm`: remove the project's stopped containers. It runs in two steps so the command line
 //! can print compose's "Going to remove …" and ask for confirmation in between:
-//! [`stopped`] finds them (`-s` runs [`crate::stop::stop`] before), [`remove`] removes them.
+//! [`stopped`] finds them (`-s` runs `stop` before), [`remove`] removes them.
 
-use berth_engine::Engine;
-use berth_plan::Container;
-use futures_util::future::try_join_all;
+use berth_engine::{Engine, ReadOnly};
+use berth_model::compose::Project;
+use berth_plan::reconcile::lifecycle::reconcile_rm;
+use berth_plan::{Container, Plan};
 
 use crate::error::OpsResult;
-use crate::events::{status, Progress};
+use crate::events::Progress;
+use crate::execute::{execute, RunOptions};
 use crate::observe;
-use crate::runner::{container_event, Runner};
-use berth_model::compose::Project;
 
 #[derive(Debug, Clone, Default)]
 pub struct RmOptions {
@@ -22,7 +22,6 @@ pub struct RmOptions {
     pub force: bool,
     /// `-v`: remove their anonymous volumes too.
     pub volumes: bool,
-    pub parallel: Option<usize>,
     pub dry_run: bool,
 }
 
@@ -30,7 +29,7 @@ pub struct RmOptions {
 /// runs `stop` first; under `--dry-run` nothing was stopped, so the containers it would have
 /// stopped count as stopped.
 pub async fn stopped(
-    engine: &Engine,
+    engine: ReadOnly<'_>,
     name: &str,
     project: Option<&Project>,
     options: &RmOptions,
@@ -58,6 +57,11 @@ pub async fn stopped(
     Ok(out)
 }
 
+/// The removal of `containers`, all at once.
+pub fn plan(containers: &[Container], options: &RmOptions) -> Plan {
+    reconcile_rm(containers, options.force, options.volumes)
+}
+
 /// Removes `containers`, all at once.
 pub async fn remove(
     engine: &Engine,
@@ -65,22 +69,10 @@ pub async fn remove(
     options: &RmOptions,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
-    let runner = Runner::new(engine, progress, options.dry_run, None);
-    try_join_all(containers.iter().map(|c| {
-        let runner = &runner;
-        async move {
-            let id = container_event(&c.name);
-            runner.progress.event(status::removing(&id));
-            if !runner.dry_run {
-                runner
-                    .engine
-                    .remove_container(&c.id, options.force, options.volumes)
-                    .await?;
-            }
-            runner.progress.event(status::removed(&id));
-            Ok::<_, crate::OpsError>(())
-        }
-    }))
-    .await?;
+    let run = RunOptions {
+        dry_run: options.dry_run,
+        parallel: None,
+    };
+    execute(engine, &plan(containers, options), run, progress).await?;
     Ok(())
 }

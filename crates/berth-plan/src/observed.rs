@@ -1,6 +1,8 @@
 //! What the engine has for a project, as reconciliation needs it: containers with their
-//! compose labels, networks and volumes. Filled in by berth-ops from one list call each.
+//! compose labels, networks, volumes and images, and the full configuration of the
+//! containers whose recreation must be explained. Filled in by berth-ops' `observe`.
 
+use bollard_stubs::models::{ContainerInspectResponse, ImageConfig};
 use indexmap::IndexMap;
 
 /// A container's state as the engine reports it.
@@ -96,17 +98,38 @@ pub struct Volume {
     pub labels: IndexMap<String, String>,
 }
 
+/// An image on the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalImage {
+    pub id: String,
+    /// When it was last tagged (unix seconds), for the time-based pull policies.
+    pub last_tag_time: Option<i64>,
+    /// What the image gives its containers (environment, command, labels…): a container's
+    /// configuration is compared with the file's once this is taken out.
+    pub config: Option<ImageConfig>,
+}
+
 /// Everything observed for one project.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observed {
     pub containers: Vec<Container>,
     /// Networks the project names, by engine name (absent: not on the engine).
     pub networks: IndexMap<String, Network>,
     /// Volumes the project names, by engine name.
     pub volumes: IndexMap<String, Volume>,
+    /// The images the services need, by the reference they name (`None`: not on the engine).
+    pub images: IndexMap<String, Option<LocalImage>>,
+    /// The containers whose configuration differs from the file's (by config hash), as the
+    /// engine's inspect reports them, by ID: what explains their recreation.
+    pub inspected: IndexMap<String, ContainerInspectResponse>,
 }
 
 impl Observed {
+    /// The image the service's containers run, if the engine has it.
+    pub fn image(&self, reference: &str) -> Option<&LocalImage> {
+        self.images.get(reference).and_then(Option::as_ref)
+    }
+
     /// The service's containers (not run containers), by increasing number.
     pub fn service_containers(&self, service: &str) -> Vec<&Container> {
         let mut list: Vec<&Container> = self

@@ -212,6 +212,14 @@ pub fn parallel(global: &GlobalFlags, settings: &Settings) -> Option<usize> {
     usize::try_from(limit).ok().filter(|n| *n > 0)
 }
 
+/// How the command's plan is run: `--dry-run`, `--parallel`.
+pub fn run_options(global: &GlobalFlags, settings: &Settings) -> berth_ops::execute::RunOptions {
+    berth_ops::execute::RunOptions {
+        dry_run: dry_run(global),
+        parallel: parallel(global, settings),
+    }
+}
+
 /// `-t/--timeout` as the engine takes it.
 pub fn timeout(t: Option<i64>) -> Option<i32> {
     t.map(|t| t.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)

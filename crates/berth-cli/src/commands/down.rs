@@ -53,12 +53,11 @@ pub fn run(global: &GlobalFlags, args: &DownArgs, settings: &Settings) -> u8 {
             images,
             volumes: args.volumes.unwrap_or(false),
             timeout: common::timeout(args.timeout),
-            parallel: common::parallel(global, settings),
-            dry_run: common::dry_run(global),
         };
+        let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Running", async |progress| {
-            berth_ops::down::down(&engine, &name, project.as_ref(), &options, progress).await
+            berth_ops::down::down(&engine, &name, project.as_ref(), &options, run, progress).await
         })
         .await?;
         Ok(0)

@@ -34,12 +34,18 @@ pub fn run(global: &GlobalFlags, args: &KillArgs, settings: &Settings) -> u8 {
             remove_orphans: args
                 .remove_orphans
                 .unwrap_or_else(|| settings.flag("COMPOSE_REMOVE_ORPHANS")),
-            dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
         let renderer = common::renderer(global, settings).title("Killing");
-        let result =
-            berth_ops::kill::kill(&engine, &name, project.as_ref(), &options, &renderer).await;
+        let result = berth_ops::kill::kill(
+            &engine,
+            &name,
+            project.as_ref(),
+            &options,
+            common::dry_run(global),
+            &renderer,
+        )
+        .await;
         renderer.finish();
         match result {
             // compose prints this without a line break.

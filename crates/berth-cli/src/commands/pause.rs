@@ -26,21 +26,17 @@ fn run(global: &GlobalFlags, args: &PauseArgs, settings: &Settings, pause: bool)
         let (project, name) = common::project_or_name(global, settings, &args.services)?;
         let options = PauseOptions {
             services: args.services.clone(),
-            dry_run: common::dry_run(global),
         };
+        let dry_run = common::dry_run(global);
         let engine = common::connect(global, settings).await?;
         common::with_progress(
             global,
             settings,
             if pause { "Pausing" } else { "Running" },
             async |progress| {
-                if pause {
-                    berth_ops::pause::pause(&engine, &name, project.as_ref(), &options, progress)
-                        .await
-                } else {
-                    berth_ops::pause::unpause(&engine, &name, project.as_ref(), &options, progress)
-                        .await
-                }
+                let project = project.as_ref();
+                berth_ops::pause::pause(&engine, &name, project, &options, pause, dry_run, progress)
+                    .await
             },
         )
         .await?;

@@ -35,12 +35,12 @@ pub fn run(global: &GlobalFlags, args: &RestartArgs, settings: &Settings) -> u8 
             services: args.services.clone(),
             no_deps: args.no_deps.unwrap_or(false),
             timeout: common::timeout(args.timeout),
-            parallel: common::parallel(global, settings),
-            dry_run: common::dry_run(global),
         };
+        let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Restarting", async |progress| {
-            berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, progress).await
+            berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, run, progress)
+                .await
         })
         .await?;
         Ok(0)

@@ -35,7 +35,6 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
             stop: args.stop.unwrap_or(false),
             force: args.force.unwrap_or(false),
             volumes: args.volumes.unwrap_or(false),
-            parallel: common::parallel(global, settings),
             dry_run: common::dry_run(global),
         };
         let engine = common::connect(global, settings).await?;
@@ -43,17 +42,17 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
             let stop = StopOptions {
                 services: options.services.clone(),
                 timeout: None,
-                parallel: options.parallel,
-                dry_run: options.dry_run,
             };
+            let run = common::run_options(global, settings);
             common::with_progress(global, settings, "Stopping", async |progress| {
-                berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, progress).await
+                berth_ops::stop::stop(&engine, &name, project.as_ref(), &stop, run, progress).await
             })
             .await?;
         }
-        let containers = berth_ops::rm::stopped(&engine, &name, project.as_ref(), &options)
-            .await
-            .map_err(|e| error(&e.to_string()))?;
+        let containers =
+            berth_ops::rm::stopped(engine.read_only(), &name, project.as_ref(), &options)
+                .await
+                .map_err(|e| error(&e.to_string()))?;
         if containers.is_empty() {
             output::info("No stopped containers\n");
             return Ok(0);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use berth_ops::project::{self, ProjectFlags};
-use berth_ops::up::UpOptions;
+use berth_ops::up::{PlanOptions, UpOptions};
 use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
@@ -62,9 +62,11 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
         };
         project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
         let options = UpOptions {
-            services,
-            parallel: common::parallel(global, settings),
-            dry_run: common::dry_run(global),
+            plan: PlanOptions {
+                services,
+                ..PlanOptions::default()
+            },
+            run: common::run_options(global, settings),
             ..UpOptions::default()
         };
         let engine = common::connect(global, settings).await?;

@@ -19,12 +19,11 @@ pub fn run(global: &GlobalFlags, args: &StartArgs, settings: &Settings) -> u8 {
         let options = StartOptions {
             services: args.services.clone(),
             wait_timeout: None,
-            parallel: common::parallel(global, settings),
-            dry_run: common::dry_run(global),
         };
+        let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Running", async |progress| {
-            berth_ops::start::start(&engine, &name, project.as_ref(), &options, progress).await
+            berth_ops::start::start(&engine, &name, project.as_ref(), &options, run, progress).await
         })
         .await?;
         Ok(0)

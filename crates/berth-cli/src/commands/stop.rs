@@ -22,12 +22,11 @@ pub fn run(global: &GlobalFlags, args: &StopArgs, settings: &Settings) -> u8 {
         let options = StopOptions {
             services: args.services.clone(),
             timeout: common::timeout(args.timeout),
-            parallel: common::parallel(global, settings),
-            dry_run: common::dry_run(global),
         };
+        let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Stopping", async |progress| {
-            berth_ops::stop::stop(&engine, &name, project.as_ref(), &options, progress).await
+            berth_ops::stop::stop(&engine, &name, project.as_ref(), &options, run, progress).await
         })
         .await?;
         Ok(0)

@@ -4,11 +4,10 @@ use std::time::Duration;
 
 use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
-use berth_ops::attach::{up_attached, AttachOptions, Cascade};
+use berth_ops::attach::{up_attached, AttachOptions, Attachment, Cascade};
+use berth_ops::execute::{Executor, PullOptions};
 use berth_ops::project::{self, ProjectFlags};
-use berth_ops::pull::PullOptions;
-use berth_ops::runner::Runner;
-use berth_ops::up::UpOptions;
+use berth_ops::up::{PlanOptions, UpOptions};
 use berth_ops::Project;
 use berth_plan::Recreate;
 use berth_ui::logs::{LogPrinter, LogStyle};
@@ -256,18 +255,22 @@ fn up_options(
         Recreate::Diverged
     };
     Ok(UpOptions {
-        services: services.to_vec(),
-        recreate,
-        recreate_dependencies,
-        inherit: !renew,
-        remove_orphans,
-        ignore_orphans,
-        parallel: common::parallel(global, settings),
-        dry_run: common::dry_run(global),
+        plan: PlanOptions {
+            services: services.to_vec(),
+            recreate,
+            recreate_dependencies,
+            inherit: !renew,
+            remove_orphans,
+            ignore_orphans,
+            proxy_env: berth_engine::proxy_env(
+                &settings.env,
+                &common::docker_host(global, settings),
+            ),
+            ..PlanOptions::default()
+        },
+        run: common::run_options(global, settings),
         assume_yes: on(c.yes),
-        proxy_env: berth_engine::proxy_env(&settings.env, &common::docker_host(global, settings)),
         pull: pull_options(settings, project, c),
-        ..UpOptions::default()
     })
 }
 
@@ -327,7 +330,7 @@ pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) 
             false,
             false,
         )?;
-        options.no_start = true;
+        options.plan.no_start = true;
         execute(global, settings, &project, &options, "Creating").await
     })
 }
@@ -371,14 +374,14 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
             on(args.always_recreate_deps),
             on(args.renew_anon_volumes),
         )?;
-        options.no_start = on(args.no_start);
-        options.timeout = common::timeout(args.timeout);
-        options.wait = on(args.wait);
-        options.wait_timeout = args
+        options.plan.no_start = on(args.no_start);
+        options.plan.timeout = common::timeout(args.timeout);
+        options.plan.wait = on(args.wait);
+        options.plan.wait_timeout = args
             .wait_timeout
             .filter(|t| *t > 0)
             .map(|t| Duration::from_secs(t as u64));
-        if detach || options.no_start {
+        if detach || options.plan.no_start {
             return execute(global, settings, &project, &options, "Running").await;
         }
         let attach = attach_options(args, &project, cascade_stop)?;
@@ -492,19 +495,15 @@ async fn execute_attached(
         }
     });
     let stop_renderer = common::renderer(global, settings);
-    let runner = Runner::new(&engine, &renderer, options.dry_run, options.parallel);
+    let executor = Executor::new(options.run.hands(&engine), &renderer, options.run.parallel)
+        .with_pull_options(options.pull.clone());
     let created = || renderer.finish();
-    let result = up_attached(
-        &runner,
-        project,
-        options,
-        attach,
-        &printer,
-        rx,
-        &created,
-        &stop_renderer,
-    )
-    .await;
+    let io = Attachment {
+        consumer: &printer,
+        created: &created,
+        stop_progress: &stop_renderer,
+    };
+    let result = up_attached(&executor, project, options, attach, io, rx).await;
     stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),

@@ -14,7 +14,8 @@ pub fn typed(project: Project, compatibility: bool) -> Result<compose::Project, 
     let mut typed = compose::Project::from_model(&project.model)?;
     for (name, service) in typed.services.iter_mut() {
         if let Some(model) = project.services().get(name) {
-            service.config_hash = ConfigHash::of_service(model);
+            let references = !service.container_references().is_empty();
+            service.config_hash = ConfigHash::of_service(model, references);
         }
     }
     let section = |kind: &str, key: &str| {

@@ -192,6 +192,24 @@ impl Service {
         self.depends_on.keys().map(String::as_str)
     }
 
+    /// The services whose containers this one names: `service:x` namespaces
+    /// (`network_mode`, `ipc`, `pid`) and `volumes_from` entries other than `container:…`.
+    pub fn container_references(&self) -> Vec<String> {
+        let mut out: Vec<String> = [&self.network_mode, &self.ipc, &self.pid]
+            .into_iter()
+            .flatten()
+            .filter_map(|mode| mode.strip_prefix("service:"))
+            .map(str::to_string)
+            .collect();
+        for from in &self.volumes_from {
+            let head = from.split(':').next().unwrap_or_default();
+            if head != "container" {
+                out.push(head.to_string());
+            }
+        }
+        out
+    }
+
     /// Whether the service has a `build` section.
     pub fn has_build(&self) -> bool {
         self.build.is_some()

@@ -20,16 +20,16 @@ mod unsupported;
 
 use std::collections::HashMap;
 
-use berth_engine::models::{ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig};
+use crate::observed::AnonymousVolume;
 use berth_model::compose::{Healthcheck, Service};
 use berth_model::labels;
-use berth_plan::AnonymousVolume;
+use bollard_stubs::models::{ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig};
 use indexmap::IndexMap;
 
 use berth_model::compose::Project;
 
 /// What the engine needs to create and prepare one container.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContainerSpec {
     pub name: String,
     /// `platform`, else `DOCKER_DEFAULT_PLATFORM` from the project environment.

@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use berth_engine::models::{
-    Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountImageOptions, MountTmpfsOptions,
-    MountType, MountVolumeOptions,
-};
 use berth_model::compose::{
     BindPropagation, BindRecursive, FileObject, FileReference, Service, ServiceVolume, VolumeBind,
     VolumeType, VolumeVolume,
+};
+use bollard_stubs::models::{
+    Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountImageOptions, MountTmpfsOptions,
+    MountType, MountVolumeOptions,
 };
 use indexmap::IndexMap;
 

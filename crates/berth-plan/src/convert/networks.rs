@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use berth_engine::models::{EndpointIpamConfig, EndpointSettings, NetworkingConfig};
 use berth_model::compose::{Service, ServiceNetwork};
+use bollard_stubs::models::{EndpointIpamConfig, EndpointSettings, NetworkingConfig};
 
 use super::{ConvertError, SpecInputs};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use berth_engine::models::{
+use bollard_stubs::models::{
     ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, PortBinding,
     RestartPolicyNameEnum,
 };
@@ -52,7 +52,7 @@ fn load_with(yaml: &str, files: &[(&str, &str)]) -> Fixture {
 struct Env {
     containers: IndexMap<String, String>,
     names: IndexMap<String, Vec<String>>,
-    inherited: IndexMap<String, berth_plan::AnonymousVolume>,
+    inherited: IndexMap<String, crate::observed::AnonymousVolume>,
     proxy: IndexMap<String, String>,
     api: (usize, usize),
 }
@@ -272,7 +272,7 @@ fn volumes_split_into_binds_and_mounts_as_compose_does() {
     assert_eq!(prop.create_mountpoint, Some(true));
     assert_eq!(
         prop.propagation,
-        Some(berth_engine::models::MountBindOptionsPropagationEnum::RSHARED)
+        Some(bollard_stubs::models::MountBindOptionsPropagationEnum::RSHARED)
     );
     assert_eq!(m["/nocreate"].source, Some(format!("{dir}/nocreate")));
     assert_eq!(
@@ -300,7 +300,7 @@ fn volumes_split_into_binds_and_mounts_as_compose_does() {
 fn inherited_anonymous_volumes_replace_the_new_ones() {
     // The old container mounted /anon read-only: compose keeps that, whatever the file says.
     let f = load("services:\n  s:\n    image: busybox\n    volumes: [/anon, {type: volume, target: /other, read_only: true}]\n");
-    let old = berth_plan::AnonymousVolume {
+    let old = crate::observed::AnonymousVolume {
         name: "oldvolume".to_string(),
         read_only: true,
     };
@@ -639,7 +639,7 @@ fn dns_hosts_and_namespaces() {
     assert_eq!(h.userns_mode.as_deref(), Some("host"));
     assert_eq!(
         h.cgroupns_mode,
-        Some(berth_engine::models::HostConfigCgroupnsModeEnum::PRIVATE)
+        Some(bollard_stubs::models::HostConfigCgroupnsModeEnum::PRIVATE)
     );
     assert_eq!(h.cgroup_parent.as_deref(), Some("/custom"));
     assert_eq!(h.group_add, strings(&["audio"]));
@@ -654,7 +654,7 @@ fn dns_hosts_and_namespaces() {
     assert_eq!(h.runtime.as_deref(), Some("runc"));
     assert_eq!(
         h.isolation,
-        Some(berth_engine::models::HostConfigIsolationEnum::DEFAULT)
+        Some(bollard_stubs::models::HostConfigIsolationEnum::DEFAULT)
     );
     assert_eq!(h.shm_size, Some(64 << 20));
     assert_eq!(h.oom_score_adj, Some(100));

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use berth_engine::models::{
+use berth_model::compose::{DeviceRequest as ComposeDeviceRequest, Restart, Service};
+use bollard_stubs::models::{
     DeviceMapping, DeviceRequest, HostConfig, HostConfigCgroupnsModeEnum, HostConfigIsolationEnum,
     HostConfigLogConfig, PortBinding, PortMap, ResourcesBlkioWeightDevice, ResourcesUlimits,
     RestartPolicy, RestartPolicyNameEnum, ThrottleDevice,
 };
-use berth_model::compose::{DeviceRequest as ComposeDeviceRequest, Restart, Service};
 
 use super::ConvertError;
 use berth_model::compose::Project;

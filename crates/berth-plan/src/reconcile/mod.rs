@@ -1,5 +1,13 @@
-//! Per-service and per-resource decisions, as compose's convergence makes them
-//! (`ensureService`, `mustRecreate`, `ensureNetwork`, `ensureVolume`, `isOrphaned`).
+//! Reconciliation, one module per verb: each returns the verb's [`Plan`](crate::Plan) from
+//! the project and what was observed, with no I/O. Below them, the per-service and
+//! per-resource decisions as compose's convergence makes them (`ensureService`,
+//! `mustRecreate`, `ensureNetwork`, `ensureVolume`, `isOrphaned`).
+
+pub mod down;
+pub mod explain;
+pub mod lifecycle;
+pub mod pull;
+pub mod up;
 
 use std::fmt;
 
@@ -178,7 +186,8 @@ pub struct PlanError {
 }
 
 impl PlanError {
-    fn new(message: String) -> PlanError {
+    pub fn new(message: impl Into<String>) -> PlanError {
+        let message = message.into();
         PlanError {
             message,
             warning: None,
