@@ -519,6 +519,27 @@ fn differential() {
     }
 }
 
+/// The golden files of berth-model's tests (`crates/berth-model/tests/golden/`) are what
+/// the reference prints for their inputs today: `scripts/model-golden.sh --check` makes them
+/// again from the reference and fails on any difference.
+#[test]
+fn model_goldens_are_the_references_output() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/model-golden.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--check")
+        .env("BERTH_REFERENCE", reference_binary())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} --check failed ({:?}):\n{}",
+        script.display(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[cfg(test)]
 mod rules {
     use super::*;
