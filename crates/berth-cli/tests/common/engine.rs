@@ -111,7 +111,7 @@ pub fn require_engine() {
             docker(&["info"]).status.success(),
             "no Docker engine answers (scripts/test.sh starts one)"
         );
-        if !docker(&["image", "inspect", BASE_IMAGE]).status.success() {
+        if !exists("image", BASE_IMAGE) {
             let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
             let built = run(Command::new("bash")
                 .arg(repo.join("scripts/busybox-image.sh"))
@@ -121,6 +121,7 @@ pub fn require_engine() {
                 "{}",
                 String::from_utf8_lossy(&built.stderr)
             );
+            assert!(exists("image", BASE_IMAGE), "{BASE_IMAGE} was not built");
         }
     });
 }
