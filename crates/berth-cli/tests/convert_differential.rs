@@ -23,7 +23,9 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
-use common::engine::{docker, reference, require_engine as ensure_image, run};
+use common::engine::{
+    assert_project_gone, docker, docker_ok, reference, require_engine as ensure_image, run,
+};
 
 use berth_ops::convert::{container_spec, ContainerSpec, SpecInputs};
 use berth_ops::Project;
@@ -99,6 +101,23 @@ impl Drop for Cleanup {
 }
 
 impl Cleanup {
+    /// Removes the project from the engine and checks that nothing of it is left: the step
+    /// between two runs that are compared.
+    fn take_down(&self) {
+        let filter = format!("label=com.docker.compose.project={}", self.project);
+        for id in docker_ok(&["ps", "-aq", "--filter", &filter]).split_whitespace() {
+            docker_ok(&["rm", "-f", "-v", id]);
+        }
+        for id in docker_ok(&["network", "ls", "-q", "--filter", &filter]).split_whitespace() {
+            docker_ok(&["network", "rm", id]);
+        }
+        for name in docker_ok(&["volume", "ls", "-q", "--filter", &filter]).split_whitespace() {
+            docker_ok(&["volume", "rm", "-f", name]);
+        }
+        assert_project_gone(&self.project);
+    }
+
+    /// Removes what it can, ignoring failures (on drop, also after a failed test).
     fn sweep(&self) {
         let filter = format!("label=com.docker.compose.project={}", self.project);
         let ids = stdout(&docker(&["ps", "-aq", "--filter", &filter]));
@@ -308,14 +327,7 @@ fn run_case(case: &str) {
     );
 
     let filter = format!("label=com.docker.compose.project={project}");
-    let names = stdout(&docker(&[
-        "ps",
-        "-a",
-        "--filter",
-        &filter,
-        "--format",
-        "{{.Names}}",
-    ]));
+    let names = docker_ok(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
     let mut reference_containers: Vec<Value> = names.split_whitespace().map(inspect).collect();
     reference_containers.sort_by_key(|c| c["Name"].as_str().unwrap_or_default().to_string());
     assert!(
@@ -344,9 +356,11 @@ fn run_case(case: &str) {
             .or_default()
             .push(name);
     }
-    let image_id = stdout(&docker(&["image", "inspect", "--format", "{{.Id}}", IMAGE]))
-        .trim()
-        .to_string();
+    let image_id = docker_ok(&["image", "inspect", "--format", "{{.Id}}", IMAGE]);
+    assert!(
+        image_id.starts_with("sha256:"),
+        "the ID of {IMAGE}: {image_id:?}"
+    );
     let none = IndexMap::new();
 
     let mut failures = Vec::new();
@@ -510,14 +524,7 @@ fn misc() {
 /// The project's containers, inspected, by name.
 fn project_containers(project: &str) -> Vec<(String, Value)> {
     let filter = format!("label=com.docker.compose.project={project}");
-    let names = stdout(&docker(&[
-        "ps",
-        "-a",
-        "--filter",
-        &filter,
-        "--format",
-        "{{.Names}}",
-    ]));
+    let names = docker_ok(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
     let mut list: Vec<(String, Value)> = names
         .split_whitespace()
         .map(|n| (n.to_string(), inspect(n)))
@@ -554,10 +561,13 @@ fn run_create_case(case: &str) {
         ("BERTH_CONVERT_SUFFIX", pid.clone()),
     ];
     let mut results = Vec::new();
+    let mut created_ids: Vec<Vec<String>> = Vec::new();
     for binary in [reference(), PathBuf::from(env!("CARGO_BIN_EXE_berth"))] {
         let cleanup = Cleanup {
             project: project.clone(),
         };
+        // Each run starts from nothing: the reference's containers must not pass for berth's.
+        assert_project_gone(&project);
         let mut cmd = Command::new(&binary);
         cmd.args(["-p", &project, "create"]).current_dir(&dir);
         for (k, v) in &extra {
@@ -571,6 +581,17 @@ fn run_create_case(case: &str) {
             String::from_utf8_lossy(&out.stderr)
         );
         let containers = project_containers(&project);
+        assert!(
+            !containers.is_empty(),
+            "{case}: {} create made no container",
+            binary.display()
+        );
+        created_ids.push(
+            containers
+                .iter()
+                .map(|(_, c)| c["Id"].as_str().unwrap().to_string())
+                .collect(),
+        );
         let ids = id_placeholders(&containers);
         let normalised: Vec<(String, Value)> = containers
             .iter()
@@ -588,8 +609,12 @@ fn run_create_case(case: &str) {
             })
             .collect();
         results.push(normalised);
-        drop(cleanup);
+        cleanup.take_down();
     }
+    assert!(
+        created_ids[1].iter().all(|id| !created_ids[0].contains(id)),
+        "{case}: berth's containers are the reference's"
+    );
     let ours = results.pop().unwrap();
     let want = results.pop().unwrap();
     let names = |l: &[(String, Value)]| l.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();

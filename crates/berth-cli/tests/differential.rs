@@ -42,6 +42,10 @@
 //! - `BERTH_FIXTURE`: only run fixtures whose folder name contains this substring.
 //! - `BERTH_JOBS`: worker threads (default: min(available parallelism, 4)).
 //!
+//! `scripts/test.sh` clears them (and every other variable that steers the tests) unless they
+//! are its arguments (`scripts/test.sh BERTH_FIXTURE=042`); the summary line names those in
+//! force.
+//!
 //! Nothing is written into the repository: `HOME` and `$OUT` files live in a temporary dir.
 
 // The harness is configured by its own environment (BERTH_REFERENCE, BERTH_FIXTURE, …).
@@ -426,14 +430,18 @@ fn differential() {
     let filter = std::env::var("BERTH_FIXTURE").unwrap_or_default();
 
     let root = fixtures_root();
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+    let all: Vec<PathBuf> = fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("differential: cannot list {}: {e}", root.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
+        .collect();
+    let mut dirs: Vec<PathBuf> = all
+        .iter()
         .filter(|p| {
             p.file_name()
                 .is_some_and(|n| n.to_string_lossy().contains(&filter))
         })
+        .cloned()
         .collect();
     dirs.sort();
     assert!(
@@ -499,10 +507,28 @@ fn differential() {
 
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by_key(|(i, _)| *i);
+    // What the environment changed is said with the result, so a narrowed run is not
+    // mistaken for the whole corpus.
+    let mut knobs = Vec::new();
+    if !filter.is_empty() {
+        knobs.push(format!(
+            "BERTH_FIXTURE={filter:?}: {} of {} fixtures",
+            fixtures.len(),
+            all.len()
+        ));
+    }
+    if std::env::var_os("BERTH_BIN").is_some() {
+        knobs.push(format!("BERTH_BIN={}", berth.display()));
+    }
     let summary = format!(
-        "differential: {} passed, {} failed",
+        "differential: {} passed, {} failed{}",
         fixtures.len() - failures.len(),
-        failures.len()
+        failures.len(),
+        if knobs.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", knobs.join(", "))
+        }
     );
     if !failures.is_empty() {
         let mut report = String::new();
@@ -517,6 +543,27 @@ fn differential() {
     {
         println!("{summary}");
     }
+}
+
+/// The golden files of berth-model's tests (`crates/berth-model/tests/golden/`) are what
+/// the reference prints for their inputs today: `scripts/model-golden.sh --check` makes them
+/// again from the reference and fails on any difference.
+#[test]
+fn model_goldens_are_the_references_output() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/model-golden.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--check")
+        .env("BERTH_REFERENCE", reference_binary())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} --check failed ({:?}):\n{}",
+        script.display(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[cfg(test)]

@@ -69,6 +69,11 @@ fn pinned_images_match_the_reference() {
         .args(["config", "--lock-image-digests"])
         .current_dir(&project));
     assert!(
+        pinned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pinned.stderr)
+    );
+    assert!(
         String::from_utf8_lossy(&pinned.stdout).contains("busybox:local@sha256:"),
         "the image is pinned to a digest"
     );

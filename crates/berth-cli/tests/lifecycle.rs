@@ -12,7 +12,9 @@ use std::process::{Command, Stdio};
 
 mod common;
 
-use common::engine::{berth, reference, require_engine as ensure_image};
+use common::engine::{
+    berth, docker_ok, exists, inspect_if_exists, reference, require_engine as ensure_image,
+};
 
 /// db ← app (restart: true) ← web. Stopping with SIGKILL keeps the tests fast (busybox
 /// `sleep` as PID 1 ignores SIGTERM); db has an anonymous volume for `rm -v`.
@@ -37,15 +39,13 @@ const COMPOSE: &str = "services:
     depends_on: [app]
 ";
 
-fn docker(args: &[&str]) -> (bool, String) {
+/// A docker command whose failure is ignored: only for taking a project down on drop.
+fn docker_lenient(args: &[&str]) -> String {
     let out = Command::new("docker")
         .args(args)
         .output()
         .expect("the docker CLI is needed");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).trim().to_string(),
-    )
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// One run of a binary: exit status, stdout, stderr with the project name replaced by `P`.
@@ -176,40 +176,41 @@ impl Project {
         format!("{}-{service}-{number}", self.name)
     }
 
-    /// `docker inspect` state of a container (`None`: it does not exist).
+    /// `docker inspect` state of a container (`None`: the engine says it does not exist;
+    /// any other failure of the inspect fails the test).
     fn state(&self, service: &str, number: u32) -> Option<String> {
-        let (ok, out) = docker(&[
-            "inspect",
-            "-f",
-            "{{.State.Status}}",
+        inspect_if_exists(
+            "container",
             &self.container(service, number),
-        ]);
-        ok.then_some(out)
+            "{{.State.Status}}",
+        )
+    }
+
+    /// A `docker inspect` value of the service's first container, which must exist.
+    fn inspect(&self, service: &str, format: &str) -> String {
+        let value = docker_ok(&["inspect", "-f", format, &self.container(service, 1)]);
+        assert!(!value.is_empty(), "{format} of {service} is empty");
+        value
     }
 
     fn started_at(&self, service: &str) -> String {
-        docker(&[
-            "inspect",
-            "-f",
-            "{{.State.StartedAt}}",
-            &self.container(service, 1),
-        ])
-        .1
+        self.inspect(service, "{{.State.StartedAt}}")
     }
 
     /// Names of the project's containers, sorted.
     fn containers(&self) -> Vec<String> {
         let filter = format!("label=com.docker.compose.project={}", self.name);
-        let (_, out) = docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
+        let out = docker_ok(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
         let mut names: Vec<String> = out.lines().map(str::to_string).collect();
         names.sort();
         names
     }
 
-    /// Everything observable about the project's containers (dry-run must keep it).
+    /// Everything observable about the project's containers (dry-run must keep it), one
+    /// line per container.
     fn snapshot(&self) -> String {
         let filter = format!("label=com.docker.compose.project={}", self.name);
-        let (_, ids) = docker(&["ps", "-aq", "--filter", &filter]);
+        let ids = docker_ok(&["ps", "-aq", "--filter", &filter]);
         let mut args = vec![
             "inspect",
             "-f",
@@ -219,28 +220,34 @@ impl Project {
         if args.len() == 3 {
             return String::new();
         }
-        let mut lines: Vec<String> = docker(&args).1.lines().map(str::to_string).collect();
+        let mut lines: Vec<String> = docker_ok(&args).lines().map(str::to_string).collect();
         lines.sort();
         lines.join("\n")
     }
 }
 
+/// Asserts that a snapshot holds `count` containers (a comparison with an empty snapshot
+/// would prove nothing).
+fn assert_containers(snapshot: &str, count: usize) {
+    assert_eq!(snapshot.lines().count(), count, "{snapshot}");
+}
+
 impl Drop for Project {
     fn drop(&mut self) {
         let filter = format!("label=com.docker.compose.project={}", self.name);
-        let (_, ids) = docker(&["ps", "-aq", "--filter", &filter]);
+        let ids = docker_lenient(&["ps", "-aq", "--filter", &filter]);
         if !ids.is_empty() {
             let mut args = vec!["rm", "-f", "-v"];
             args.extend(ids.lines());
-            docker(&args);
+            docker_lenient(&args);
         }
-        let (_, nets) = docker(&["network", "ls", "-q", "--filter", &filter]);
+        let nets = docker_lenient(&["network", "ls", "-q", "--filter", &filter]);
         for n in nets.lines() {
-            docker(&["network", "rm", n]);
+            docker_lenient(&["network", "rm", n]);
         }
-        let (_, vols) = docker(&["volume", "ls", "-q", "--filter", &filter]);
+        let vols = docker_lenient(&["volume", "ls", "-q", "--filter", &filter]);
         for v in vols.lines() {
-            docker(&["volume", "rm", v]);
+            docker_lenient(&["volume", "rm", v]);
         }
     }
 }
@@ -387,6 +394,7 @@ fn restart_takes_dependents_with_restart_true() {
 
     // All services: the config is not applied again, the containers stay the same.
     let ids = p.berth.snapshot();
+    assert_containers(&ids, 3);
     p.same(&["restart"]);
     let ids_after = p.berth.snapshot();
     let id_of = |s: &str| {
@@ -409,14 +417,7 @@ fn kill_with_signals() {
     for s in ["db", "app", "web"] {
         assert_eq!(p.berth.state(s, 1).as_deref(), Some("exited"), "{s}");
     }
-    let code = docker(&[
-        "inspect",
-        "-f",
-        "{{.State.ExitCode}}",
-        &p.berth.container("db", 1),
-    ])
-    .1;
-    assert_eq!(code, "137");
+    assert_eq!(p.berth.inspect("db", "{{.State.ExitCode}}"), "137");
     // Nothing running: compose says so (no line break) and succeeds.
     let none = p.same(&["kill"]);
     assert_eq!(none.stderr, "no container to kill");
@@ -466,6 +467,8 @@ fn tty_title(project: &Project, args: &[&str]) -> String {
         .output()
         .expect("script (util-linux) runs the command on a terminal");
     let text = String::from_utf8_lossy(&out.stdout);
+    // `-e`: script exits with the command's status.
+    assert!(out.status.success(), "{line} failed: {text}");
     let title = text
         .rsplit("[+] ")
         .next()
@@ -541,21 +544,11 @@ fn rm_asks_forces_stops_and_removes_volumes() {
     assert_eq!(p.berth.state("web", 1), None);
 
     // -s stops first; -v takes the anonymous volume along.
-    let volume = docker(&[
-        "inspect",
-        "-f",
-        "{{range .Mounts}}{{.Name}}{{end}}",
-        &p.berth.container("db", 1),
-    ])
-    .1;
-    assert!(!volume.is_empty());
+    let volume = p.berth.inspect("db", "{{range .Mounts}}{{.Name}}{{end}}");
     p.same(&["rm", "-s", "-v", "-f", "db"]);
     assert_eq!(p.berth.state("db", 1), None);
     assert_eq!(p.berth.state("app", 1).as_deref(), Some("running"));
-    assert!(
-        !docker(&["volume", "inspect", &volume]).0,
-        "volume {volume} left behind"
-    );
+    assert!(!exists("volume", &volume), "volume {volume} left behind");
 }
 
 #[test]
@@ -593,6 +586,8 @@ fn dry_run_changes_nothing() {
     p.up();
     p.berth.ok(&["stop", "web"]);
     let before = p.berth.snapshot();
+    assert_containers(&before, 3);
+    assert!(before.contains(" exited "), "{before}");
     let elsewhere = tempfile::tempdir().unwrap();
     // Both binaries on berth's project: it must stay as it is, and they must agree.
     // (`start` is left out: compose 2.40.3's dry-run start loses the container list when a
@@ -717,7 +712,7 @@ fn unknown_services_are_errors_with_a_file() {
         assert_eq!(ours.stderr, "no such service: nope\n", "{verb}");
     }
     let snapshot = p.berth.snapshot();
-    assert_eq!(snapshot.lines().count(), 3);
+    assert_containers(&snapshot, 3);
     assert!(
         snapshot.lines().all(|l| l.contains(" running ")),
         "{snapshot}"
@@ -744,7 +739,7 @@ fn hooks_run_where_the_reference_runs_them() {
     let p = Pair::with_file("hooks", compose);
     let same = |args: &[&str]| p.same(args);
     let trail =
-        |project: &Project| docker(&["exec", &project.container("s", 1), "cat", "/started"]).1;
+        |project: &Project| docker_ok(&["exec", &project.container("s", 1), "cat", "/started"]);
     same(&["up", "-d"]);
     assert_eq!(trail(&p.berth), "hello");
     same(&["restart"]);
@@ -752,7 +747,7 @@ fn hooks_run_where_the_reference_runs_them() {
     assert_eq!(trail(&p.reference), trail(&p.berth));
 
     for project in [&p.berth, &p.reference] {
-        docker(&["exec", &project.container("s", 1), "touch", "/refuse"]);
+        docker_ok(&["exec", &project.container("s", 1), "touch", "/refuse"]);
     }
     let stop = same(&["stop"]);
     assert_eq!(stop.code, 1);
@@ -765,10 +760,10 @@ fn hooks_run_where_the_reference_runs_them() {
 
     // A stopped container: the dry run says what it would execute, with the container's ID.
     for project in [&p.berth, &p.reference] {
-        docker(&["kill", &project.container("s", 1)]);
+        docker_ok(&["kill", &project.container("s", 1)]);
+        assert_eq!(project.state("s", 1).as_deref(), Some("exited"));
     }
-    let id =
-        |project: &Project| docker(&["inspect", "-f", "{{.Id}}", &project.container("s", 1)]).1;
+    let id = |project: &Project| project.inspect("s", "{{.Id}}");
     let (ours, theirs) = (
         p.berth.run(&["--dry-run", "up", "-d"]),
         p.reference.run(&["--dry-run", "up", "-d"]),
@@ -786,7 +781,8 @@ fn hooks_run_where_the_reference_runs_them() {
     assert_eq!(trail(&p.reference), trail(&p.berth));
     // The hook finds the container stopped (killed behind compose's back): down goes on.
     for project in [&p.berth, &p.reference] {
-        docker(&["kill", &project.container("s", 1)]);
+        docker_ok(&["kill", &project.container("s", 1)]);
+        assert_eq!(project.state("s", 1).as_deref(), Some("exited"));
     }
     same(&["down"]);
     assert_eq!(p.berth.state("s", 1), None);

@@ -59,12 +59,21 @@ impl Project {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let out = project.reference(&["ps", "-q", "--status", "exited"]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             if !out.stdout.is_empty() {
                 break;
             }
             assert!(Instant::now() < deadline, "`once` never exited");
             std::thread::sleep(Duration::from_millis(200));
         }
+        // What every comparison below looks at: web, two workers and once (which exited).
+        let filter = format!("label=com.docker.compose.project={}", project.name);
+        let all = common::engine::docker_ok(&["ps", "-aq", "--filter", &filter]);
+        assert_eq!(all.lines().count(), 4, "{all}");
         project
     }
 

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::engine::{docker, run, TestProject};
+use common::engine::{docker, docker_ok, exists, run, TestProject};
 use common::registry::Registry;
 
 /// A registry holding one image whose layer the engine does not have.
@@ -41,13 +41,15 @@ impl Pushed {
         pushed
     }
 
-    /// Removes the pulled image from the engine, so the next `up` pulls again.
+    /// Removes the pulled image from the engine, so the next `up` pulls again (`-f`: also
+    /// when it is not there).
     fn forget(&self) {
-        let _ = docker(&["rmi", "-f", &self.image]);
+        docker_ok(&["rmi", "-f", &self.image]);
+        assert!(!self.present(), "{} is still there", self.image);
     }
 
     fn present(&self) -> bool {
-        docker(&["image", "inspect", &self.image]).status.success()
+        exists("image", &self.image)
     }
 }
 
@@ -104,7 +106,9 @@ fn up_pulls_missing_images_as_the_reference() {
             "{{index .Config.Labels \"com.docker.compose.image\"}}",
         );
         runs.push((out, label));
-        p.with_input(&tool, &["down"], "");
+        let down = p.with_input(&tool, &["down"], "");
+        assert!(down.status.success(), "{}", text(&down.stderr));
+        assert!(p.containers().is_empty());
     }
     let (theirs, ours) = (&runs[0], &runs[1]);
     assert_eq!(
@@ -125,6 +129,7 @@ fn up_pulls_missing_images_as_the_reference() {
     // The layer's download as JSON events: the same fields, `>` escaped as Go escapes it.
     pushed.forget();
     let json = p.berth(&["--progress", "json", "up", "-d", "s"]);
+    assert!(json.status.success(), "{}", text(&json.stderr));
     let json = text(&json.stderr);
     assert!(
         json.lines().next() == Some(r#"{"id":"s","text":"Pulling"}"#),
@@ -162,15 +167,20 @@ fn pull_failures_read_as_the_reference_reads_them() {
                 // refused connection its own way.
                 continue;
             }
+            let dry_run = args[0] == "--dry-run";
             let args: Vec<&str> = ["--progress", "plain"]
                 .iter()
                 .chain(args)
                 .copied()
                 .collect();
             let theirs = p.reference(&args);
-            p.reference(&["down"]);
+            p.reference_ok(&["down"]);
             let ours = p.berth(&args);
-            p.berth(&["down"]);
+            p.berth_ok(&["down"]);
+            // The dry run of `pull_policy: never` creates no container, so nothing refuses it.
+            if !dry_run {
+                assert_ne!(ours.status.code(), Some(0), "{args:?} {compose}");
+            }
             assert_eq!(
                 ours.status.code(),
                 theirs.status.code(),
@@ -203,6 +213,7 @@ fn pull_policies_and_flags_as_the_reference() {
     assert!(!pushed.present());
     // --quiet-pull: the service's events only.
     let quiet = p.berth(&["--progress", "plain", "up", "-d", "--quiet-pull"]);
+    assert!(quiet.status.success(), "{}", text(&quiet.stderr));
     assert!(pushed.present());
     assert_eq!(service_lines(&quiet, &["s"]), [" s Pulled ", " s Pulling "]);
     assert!(
@@ -229,6 +240,7 @@ fn pull_policies_and_flags_as_the_reference() {
         let ours = p.berth(&args);
         let theirs = p.reference(&args);
         assert_eq!(ours.status.code(), Some(0), "{}", text(&ours.stderr));
+        assert_eq!(theirs.status.code(), Some(0), "{}", text(&theirs.stderr));
         assert_eq!(
             service_lines(&ours, &["s"]),
             service_lines(&theirs, &["s"]),

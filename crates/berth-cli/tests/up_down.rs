@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::engine::{docker, docker_ok, mounted_volume, Scratch, TestProject, BASE_IMAGE};
+use common::engine::{
+    docker_ok, exists, inspect_if_exists, mounted_volume, Scratch, TestProject, BASE_IMAGE,
+};
 
 /// Two services that stop at once (`init`), one depending on the other.
 fn pair(env: &str) -> String {
@@ -97,10 +99,13 @@ fn reference_accepts_what_berth_created() {
     let p = TestProject::new("interop1", &pair("a"));
     p.berth_ok(&["up", "-d"]);
     let before = ids(&p);
+    assert_eq!(before.len(), 2, "{before:?}");
     let progress = p.reference_ok(&["up", "-d"]);
     assert!(!progress.contains("Recreate"), "{progress}");
     assert_eq!(ids(&p), before);
-    let listed = String::from_utf8_lossy(&p.reference(&["ps", "-q"]).stdout).to_string();
+    let ps = p.reference(&["ps", "-q"]);
+    assert!(ps.status.success(), "{ps:?}");
+    let listed = String::from_utf8_lossy(&ps.stdout).to_string();
     for (_, id) in &before {
         assert!(listed.contains(id.as_str()), "{listed}");
     }
@@ -113,6 +118,7 @@ fn berth_accepts_what_the_reference_created() {
     let p = TestProject::new("interop2", &pair("a"));
     p.reference_ok(&["up", "-d"]);
     let before = ids(&p);
+    assert_eq!(before.len(), 2, "{before:?}");
     let progress = p.berth_ok(&["up", "-d"]);
     assert!(!progress.contains("Recreate"), "{progress}");
     assert_eq!(
@@ -124,7 +130,7 @@ fn berth_accepts_what_the_reference_created() {
     p.berth_ok(&["down"]);
     assert!(ids(&p).is_empty());
     let network = format!("{}_default", p.name);
-    assert!(!docker(&["network", "inspect", &network]).status.success());
+    assert!(!exists("network", &network));
 }
 
 #[test]
@@ -263,14 +269,11 @@ fn dry_run_changes_nothing() {
     };
     assert_eq!(sorted(&ours), sorted(&theirs));
     assert!(ids(&p).is_empty(), "nothing created");
-    assert!(
-        !docker(&["network", "inspect", &format!("{}_default", p.name)])
-            .status
-            .success()
-    );
+    assert!(!exists("network", &format!("{}_default", p.name)));
 
     p.berth_ok(&["up", "-d"]);
     let before = ids(&p);
+    assert_eq!(before.len(), 2, "{before:?}");
     p.write(&pair("b"));
     let progress = p.berth_ok(&["--dry-run", "up", "-d"]);
     assert!(progress.contains("Recreated"), "{progress}");
@@ -335,6 +338,7 @@ fn recreate_flags_and_scale() {
         "command: sleep 3601\n    init: true\n  web",
     ));
     let kept = ids(&p);
+    assert_eq!(kept.len(), 4, "{kept:?}");
     p.berth_ok(&["up", "-d", "--no-recreate"]);
     assert_eq!(ids(&p), kept);
 
@@ -411,22 +415,13 @@ volumes:
         &mounted_volume(&format!("{}-s-1", p.name), "/anon"),
     );
     p.berth_ok(&["down"]);
-    assert!(
-        docker(&["volume", "inspect", &data]).status.success(),
-        "named volume kept"
-    );
+    assert!(exists("volume", &data), "named volume kept");
     p.berth_ok(&["up", "-d"]);
     let content = docker_ok(&["exec", &format!("{}-s-1", p.name), "cat", "/data/f"]);
     assert_eq!(content, "kept");
     p.berth_ok(&["down", "-v"]);
-    assert!(
-        !docker(&["volume", "inspect", &data]).status.success(),
-        "-v removes it"
-    );
-    assert!(
-        docker(&["volume", "inspect", &external]).status.success(),
-        "external kept"
-    );
+    assert!(!exists("volume", &data), "-v removes it");
+    assert!(exists("volume", &external), "external kept");
 }
 
 #[test]
@@ -626,8 +621,8 @@ fn ctrl_c_stops_the_attached_project() {
         .unwrap();
     let container = format!("{}-s-1", p.name);
     let start = std::time::Instant::now();
-    while !(docker(&["inspect", &container]).status.success()
-        && p.inspect(&container, "{{.State.Running}}") == "true")
+    while inspect_if_exists("container", &container, "{{.State.Running}}").as_deref()
+        != Some("true")
     {
         assert!(
             start.elapsed().as_secs() < 30,
@@ -698,9 +693,7 @@ fn no_deps_and_selected_services() {
     p.berth_ok(&["down", "web"]);
     let names: Vec<String> = ids(&p).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, [format!("{n}-db-1")], "down web removes only web");
-    assert!(docker(&["network", "inspect", &format!("{n}_default")])
-        .status
-        .success());
+    assert!(exists("network", &format!("{n}_default")));
 }
 
 #[test]
@@ -714,7 +707,7 @@ fn down_leaves_external_networks_alone() {
     p.berth_ok(&["up", "-d"]);
     p.berth_ok(&["down"]);
     assert!(ids(&p).is_empty());
-    assert!(docker(&["network", "inspect", &shared]).status.success());
+    assert!(exists("network", &shared));
     let progress = p.berth_ok(&["down"]);
     assert!(
         progress.contains(&format!(
@@ -745,8 +738,15 @@ fn anonymous_volumes_are_inherited_unless_renewed() {
     // -V leaves the old anonymous volume behind, as compose does.
     let _old = Scratch::adopt("volume", &mounted_volume(&s, "/cache"));
     p.berth_ok(&["up", "-d", "-V"]);
-    assert!(
-        !docker(&["exec", &s, "cat", "/cache/f"]).status.success(),
+    assert_eq!(
+        docker_ok(&[
+            "exec",
+            &s,
+            "sh",
+            "-c",
+            "test -e /cache/f && echo kept || echo empty"
+        ]),
+        "empty",
         "-V starts empty"
     );
 }
@@ -889,7 +889,7 @@ fn attach_flags_select_and_shape_output() {
         } else {
             p.berth(args)
         };
-        let _ = p.berth(&["down"]);
+        p.berth_ok(&["down"]);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -938,19 +938,13 @@ fn down_rmi_removes_the_project_images() {
         progress.contains(&format!("Image {local}:latest  Removed")),
         "{progress}"
     );
-    assert!(!docker(&["image", "inspect", &local]).status.success());
-    assert!(
-        docker(&["image", "inspect", &named]).status.success(),
-        "local keeps named images"
-    );
+    assert!(!exists("image", &local));
+    assert!(exists("image", &named), "local keeps named images");
     docker_ok(&["tag", BASE_IMAGE, &local]);
     p.berth_ok(&["up", "-d"]);
     p.berth_ok(&["down", "--rmi", "all"]);
-    assert!(!docker(&["image", "inspect", &named]).status.success());
-    assert!(
-        docker(&["image", "inspect", BASE_IMAGE]).status.success(),
-        "only tags go"
-    );
+    assert!(!exists("image", &named));
+    assert!(exists("image", BASE_IMAGE), "only tags go");
 }
 
 /// The docker config file's proxies go under every container's environment, as the
@@ -1037,11 +1031,7 @@ fn an_image_to_build_is_a_clear_error_and_creates_nothing() {
         )),
         "{stderr}"
     );
-    assert!(
-        !docker(&["network", "inspect", &format!("{}_default", p.name)])
-            .status
-            .success()
-    );
+    assert!(!exists("network", &format!("{}_default", p.name)));
 }
 
 /// `--pull`: a bad policy is refused as the reference refuses it; `missing` and `never`
@@ -1056,6 +1046,7 @@ fn pull_policies_on_local_images() {
     );
     let ours = p.berth(&["up", "-d", "--pull", "bogus"]);
     let theirs = p.reference(&["up", "-d", "--pull", "bogus"]);
+    assert_ne!(ours.status.code(), Some(0), "a bad policy is refused");
     assert_eq!(ours.status.code(), theirs.status.code());
     assert_eq!(ours.stderr, theirs.stderr);
     assert!(p.containers().is_empty());
@@ -1133,10 +1124,15 @@ volumes:
             "2",
             "yes recreates it"
         );
-        assert!(
-            !docker(&["exec", &s1, "test", "-e", "/data/f"])
-                .status
-                .success(),
+        assert_eq!(
+            docker_ok(&[
+                "exec",
+                &s1,
+                "sh",
+                "-c",
+                "test -e /data/f && echo kept || echo gone"
+            ]),
+            "gone",
             "data gone"
         );
         assert!(

@@ -1,6 +1,12 @@
 //! Golden tests: the reference's own `config --format json` output, read back as a dict and
 //! bound with `decode`, must print byte-for-byte what the reference printed (YAML and JSON),
 //! and hash to what `config --hash '*'` printed.
+//!
+//! Where the files come from: `scripts/model-golden.sh` runs the reference docker compose
+//! on each case's inputs (`compose.yaml`, env files) and writes every other file of
+//! `tests/golden/<case>/`; nothing here is written by hand. The berth-cli test
+//! `model_goldens_are_the_references_output` (in `differential.rs`) runs it with `--check`
+//! on every test run, so a golden file that is not what the reference prints fails there.
 
 use berth_model::emit::{to_json, to_yaml};
 use berth_model::hash::service_hash;

@@ -54,6 +54,55 @@ pub fn docker_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Whether the engine has the `kind` object (`container`, `image`, `network`, `volume`)
+/// `name`. `docker <kind> inspect` failing for another reason than "not found" (no engine,
+/// a bad argument) fails the test: an absence is never concluded from a command that did
+/// not run.
+pub fn exists(kind: &str, name: &str) -> bool {
+    // A constant format: every kind has it (images have no .Name, volumes no .Id).
+    inspect_if_exists(kind, name, "present").is_some()
+}
+
+/// `docker <kind> inspect --format <format> <name>`, trimmed; `None` when the engine has no
+/// such object (and only then: any other failure fails the test).
+pub fn inspect_if_exists(kind: &str, name: &str, format: &str) -> Option<String> {
+    let out = docker(&[kind, "inspect", "--format", format, name]);
+    if out.status.success() {
+        return Some(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lower = stderr.to_lowercase();
+    assert!(
+        lower.contains("no such") || lower.contains("not found"),
+        "docker {kind} inspect {name} failed, and not because it is absent: {stderr}"
+    );
+    None
+}
+
+/// The project's containers, networks and volumes (found by the project label), as
+/// `kind id` lines; every listing must succeed.
+pub fn project_objects(project: &str) -> Vec<String> {
+    let label = format!("label=com.docker.compose.project={project}");
+    let mut objects = Vec::new();
+    for (kind, list) in [
+        ("container", vec!["ps", "-aq", "--filter", &label]),
+        ("network", vec!["network", "ls", "-q", "--filter", &label]),
+        ("volume", vec!["volume", "ls", "-q", "--filter", &label]),
+    ] {
+        for id in docker_ok(&list).split_whitespace() {
+            objects.push(format!("{kind} {id}"));
+        }
+    }
+    objects
+}
+
+/// Asserts that nothing of the project is left on the engine (between two runs that are
+/// compared, so that the second starts from nothing).
+pub fn assert_project_gone(project: &str) {
+    let left = project_objects(project);
+    assert!(left.is_empty(), "{project} left behind: {left:?}");
+}
+
 /// Asserts that an engine answers and that the base image exists (building it once).
 pub fn require_engine() {
     static READY: Once = Once::new();
@@ -62,7 +111,7 @@ pub fn require_engine() {
             docker(&["info"]).status.success(),
             "no Docker engine answers (scripts/test.sh starts one)"
         );
-        if !docker(&["image", "inspect", BASE_IMAGE]).status.success() {
+        if !exists("image", BASE_IMAGE) {
             let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
             let built = run(Command::new("bash")
                 .arg(repo.join("scripts/busybox-image.sh"))
@@ -72,6 +121,7 @@ pub fn require_engine() {
                 "{}",
                 String::from_utf8_lossy(&built.stderr)
             );
+            assert!(exists("image", BASE_IMAGE), "{BASE_IMAGE} was not built");
         }
     });
 }

@@ -115,19 +115,26 @@ impl fmt::Display for SchemaErrorKind {
 ///
 /// Returns compose's single most specific error when the dict is invalid.
 pub fn validate_schema(dict: &Value) -> Result<(), SchemaError> {
+    walk(dict).0
+}
+
+/// [`validate_schema`], and how many times it checked a value against a schema node: the
+/// measure of its work that the tests hold to one pass over a valid file.
+fn walk(dict: &Value) -> (Result<(), SchemaError>, usize) {
     // Fast path: most files are valid, and probing builds no error values at all.
     let mut checker = Checker {
         path: Vec::new(),
         collect: false,
         best: None,
+        checks: 0,
     };
     if checker.check(&ROOT, dict) {
-        return Ok(());
+        return (Ok(()), checker.checks);
     }
     checker.collect = true;
     checker.path.clear();
     checker.check(&ROOT, dict);
-    match checker.best {
+    let result = match checker.best {
         Some((_, error)) => Err(error),
         // Unreachable in practice (a failed probe always fails when collecting), but never
         // panic on input: report the root as the culprit.
@@ -135,7 +142,8 @@ pub fn validate_schema(dict: &Value) -> Result<(), SchemaError> {
             path: String::new(),
             kind: SchemaErrorKind::Type { want: ROOT.types },
         }),
-    }
+    };
+    (result, checker.checks)
 }
 
 /// One step of an instance path.
@@ -153,6 +161,8 @@ struct Checker<'v> {
     collect: bool,
     /// The most specific error so far, with its specificity.
     best: Option<(usize, SchemaError)>,
+    /// Calls of `check` so far (see [`walk`]).
+    checks: usize,
 }
 
 impl<'v> Checker<'v> {
@@ -202,6 +212,7 @@ impl<'v> Checker<'v> {
 
     /// Whether `value` satisfies `node`; when collecting, every error below is considered.
     fn check(&mut self, node: &'static Node, value: &'v Value) -> bool {
+        self.checks += 1;
         // `type` and `enum` failures end the check of this node (nothing below is looked at).
         // A value with no JSON type fails any `type` keyword; untyped schemas (`x-` extensions)
         // take it as it is.
