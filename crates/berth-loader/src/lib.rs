@@ -55,6 +55,9 @@ pub struct LoadRequest {
     pub services: Vec<String>,
     /// Read `env_file`s into `environment` (commands that only need names skip it).
     pub resolve_environment: bool,
+    /// Refuse two services with the same `container_name` (compose checks it where it
+    /// renders the whole model in `config`; `create` checks it again).
+    pub check_container_names: bool,
 }
 
 /// The files, the environment and the project name; the name joins the environment as
@@ -138,7 +141,7 @@ fn load_project_inner(
     if !switches.all_resources {
         profiles::without_unnecessary_resources(&mut project);
     }
-    if switches.consistency {
+    if switches.consistency && request.check_container_names {
         consistency::check_container_name_unicity(&project)?;
     }
     Ok(project)

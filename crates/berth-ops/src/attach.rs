@@ -126,21 +126,40 @@ pub async fn up_attached(
         .hands
         .live()
         .ok_or_else(|| OpsError::message("no engine"))?;
+    // compose follows the services named on the command line, else the attached ones.
+    let named = &options.plan.services;
+    let watched: Vec<&Followed> = if named.is_empty() {
+        attached.iter().collect()
+    } else {
+        attached
+            .iter()
+            .filter(|f| named.contains(&f.service))
+            .collect()
+    };
+    let is_watched = |source: &str| watched.iter().any(|f| f.source == source);
     let mut streams = FuturesUnordered::new();
     for followed in &attached {
         let stream = engine.attach_output(&followed.id).await?;
         streams.push(forward(stream, followed.source.clone(), consumer));
     }
     // The output of a container's next run, when its restart policy restarts it, comes from
-    // `monitor`; the forwarding ends once every stream has and the monitor is done.
+    // `monitor`. Once the run is over, the forwarding ends with the watched containers'
+    // output: an attached dependency that still runs is not waited for.
     let (rerun, mut reruns) = mpsc::unbounded_channel::<Attached>();
+    let (over, mut run_over) = tokio::sync::oneshot::channel::<()>();
     let forwarding = async {
-        loop {
+        let mut pending = watched.len();
+        let mut finished = false;
+        while !(finished && pending == 0) {
             tokio::select! {
                 Some((stream, source)) = reruns.recv() => {
+                    pending += usize::from(is_watched(&source));
                     streams.push(forward(stream, source, consumer));
                 }
-                Some(()) = streams.next() => {}
+                Some(source) = streams.next() => {
+                    pending -= usize::from(is_watched(&source));
+                }
+                _ = &mut run_over, if !finished => finished = true,
                 else => break,
             }
         }
@@ -189,6 +208,7 @@ pub async fn up_attached(
         )
         .await;
         drop(rerun);
+        let _ = over.send(());
         code
     };
     let ((), code) = futures_util::join!(forwarding, run);
@@ -254,12 +274,13 @@ fn since(
     }
 }
 
-/// Passes a container's output to the consumer line by line.
+/// Passes a container's output to the consumer line by line, until it ends; returns the
+/// container's log prefix.
 async fn forward(
     mut stream: futures_util::stream::BoxStream<'static, Result<Output, berth_engine::EngineError>>,
     source: String,
     consumer: &dyn LogConsumer,
-) {
+) -> String {
     while let Some(Ok(chunk)) = stream.next().await {
         let (kind, bytes) = match chunk {
             Output::Stdout(b) => (LogStream::Stdout, b),
@@ -267,6 +288,7 @@ async fn forward(
         };
         each_line(&bytes, |line| consumer.log(&source, kind, line));
     }
+    source
 }
 
 /// The lines of a chunk of output, without their line ends.

@@ -106,6 +106,7 @@ fn try_load_spec(
         },
         services: services.to_vec(),
         resolve_environment,
+        check_container_names: false,
     };
     berth_loader::load_typed(&options, &request, compatibility, diags)
 }

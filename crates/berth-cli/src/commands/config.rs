@@ -163,6 +163,7 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         switches: switches.clone(),
         services: Vec::new(),
         resolve_environment: false,
+        check_container_names: false,
     };
     let load = |request: &LoadRequest, diags: &mut Diagnostics| {
         berth_loader::load_project(&options, request, diags)
@@ -234,6 +235,7 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
         switches: switches.clone(),
         services: args.service_names.clone(),
         resolve_environment: false,
+        check_container_names: false,
     };
     if on(args.profiles) {
         let project = project_or_fail!(with_services);
@@ -274,6 +276,7 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
             switches: switches.clone(),
             services: args.service_names.clone(),
             resolve_environment: true,
+            check_container_names: false,
         });
         report(settings, &diags);
         let mut values: Vec<String> = project
@@ -330,6 +333,7 @@ pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
             switches: switches.clone(),
             services: args.service_names.clone(),
             resolve_environment: true,
+            check_container_names: true,
         });
         if let Err(code) = pin(&mut project.model, &diags) {
             return code;

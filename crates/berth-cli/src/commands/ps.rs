@@ -96,6 +96,7 @@ fn project_or_name(
         switches: LoadSwitches::default(),
         services: Vec::new(),
         resolve_environment: false,
+        check_container_names: false,
     };
     match berth_loader::load_project(&options, &request, &mut diags) {
         Ok(project) => {

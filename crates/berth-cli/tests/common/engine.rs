@@ -150,7 +150,9 @@ impl TestProject {
         std::fs::write(self.dir.path().join("compose.yaml"), compose).unwrap();
     }
 
-    fn command(&self, program: &Path, args: &[&str]) -> Command {
+    /// `program` (berth or the reference) with `args`, in the project folder with
+    /// `-p <name>`: for a test that spawns it or shapes its environment.
+    pub fn command(&self, program: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(program);
         cmd.current_dir(self.dir.path())
             .env_remove("COMPOSE_PROJECT_NAME")

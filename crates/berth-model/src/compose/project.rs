@@ -89,6 +89,27 @@ impl Project {
         self.services.values().filter(|s| s.build.is_some())
     }
 
+    /// compose-go's `CheckContainerNameUnicity`, which `create` runs first: two services
+    /// may not have one `container_name`. The message is compose-go's, stray `{}"` included.
+    pub fn check_container_name_unicity(&self) -> Result<(), String> {
+        let mut services: Vec<&Service> = self.services.values().collect();
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut seen: Vec<&str> = Vec::new();
+        for s in services {
+            let Some(name) = s.container_name.as_deref().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            if seen.contains(&name) {
+                return Err(format!(
+                    "services.{}: container name {name:?} is already in use by service {{}}\"",
+                    s.name
+                ));
+            }
+            seen.push(name);
+        }
+        Ok(())
+    }
+
     /// The name of replica `number` of `service` (`project-service-N`, or `container_name`).
     pub fn container_name(&self, service: &Service, number: u32) -> String {
         match &service.container_name {

@@ -123,6 +123,9 @@ pub fn reconcile_up(
         containers: IndexMap::new(),
         converged: IndexMap::new(),
     };
+    project
+        .check_container_name_unicity()
+        .map_err(PlanError::new)?;
     let images = image_ids(project, observed)?;
     planner.networks()?;
     planner.volumes()?;
