@@ -4,6 +4,7 @@
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::commands;
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -130,6 +131,8 @@ pub enum Command {
     Ls(commands::ls::LsArgs),
     /// Pause services
     Pause(commands::pause::PauseArgs),
+    /// Show what a command would do and why, step by step (exit 2 when it changes something)
+    Plan(commands::plan::PlanArgs),
     /// List containers
     Ps(commands::ps::PsArgs),
     /// Restart service containers
@@ -180,6 +183,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
         Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
         Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
+        Some(Command::Plan(a)) => commands::plan::run(&cli.global, a, settings),
         Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
         Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
         Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
@@ -218,17 +222,21 @@ fn cobra_flag_name(used: &str) -> String {
 
 /// `--progress` and `--ansi` (or their variables) must name known modes that agree.
 fn check_output_modes(global: &GlobalFlags, settings: &Settings) -> Result<(), String> {
-    let ansi = if global.no_ansi || settings.var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    let ansi = if global.no_ansi
+        || settings
+            .var(env_names::NO_COLOR)
+            .is_some_and(|v| !v.is_empty())
+    {
         "never".to_string()
     } else if global.ansi != "auto" {
         global.ansi.clone()
     } else {
-        settings.var("COMPOSE_ANSI").unwrap_or("auto").to_string()
+        settings.var(env_names::ANSI).unwrap_or("auto").to_string()
     };
     let progress = global
         .progress
         .clone()
-        .or_else(|| settings.var("COMPOSE_PROGRESS").map(str::to_string))
+        .or_else(|| settings.var(env_names::PROGRESS).map(str::to_string))
         .unwrap_or_default();
     match progress.as_str() {
         "" | "auto" | "tty" | "plain" | "json" | "quiet" | "none" => {}

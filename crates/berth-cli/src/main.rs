@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod env_names;
 mod output;
 mod settings;
 

@@ -19,7 +19,7 @@ pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
 pub use credentials::{proxy_env, registry_credentials};
 pub use negotiate::EarlyPing;
-pub use read_only::ReadOnly;
+pub use read_only::{ReadOnly, Recorded};
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";

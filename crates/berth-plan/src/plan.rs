@@ -31,8 +31,9 @@ pub struct Target {
     pub name: String,
 }
 
-/// When a step runs, for verbs that run a plan in parts (attached `up` attaches to the
-/// containers between creating and starting them).
+/// When a step runs: a phase starts once every step of the phases before it is done (so a
+/// step's dependencies are those of its own phase). Attached `up` attaches to the
+/// containers between the create and start phases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
     Pull,
@@ -399,7 +400,7 @@ impl Plan {
     }
 
     /// The plan as a person reads it: one line per step (number, what, on which object),
-    /// then why and what it waits for.
+    /// then why and what it waits for; a last line says what the plan amounts to.
     pub fn text(&self) -> String {
         let mut out = String::new();
         for w in &self.warnings {
@@ -415,6 +416,14 @@ impl Plan {
                 let _ = write!(out, " (after {})", list.join(", "));
             }
             out.push('\n');
+        }
+        let changes = self.steps.iter().filter(|s| s.op.changes()).count();
+        match changes {
+            0 => out.push_str("Nothing to change.\n"),
+            1 => out.push_str("1 step changes the engine.\n"),
+            n => {
+                let _ = writeln!(out, "{n} steps change the engine.");
+            }
         }
         out
     }
@@ -450,6 +459,12 @@ impl Plan {
             ContainerRef::Existing(_) => target.name.clone(),
             ContainerRef::Created(step) => format!("{} (from step {})", target.name, step.0 + 1),
         }
+    }
+}
+
+impl std::fmt::Display for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
     }
 }
 

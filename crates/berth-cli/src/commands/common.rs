@@ -8,6 +8,7 @@ use berth_ui::progress::{Mode, Renderer};
 
 use crate::cli::GlobalFlags;
 use crate::commands::config::{fail, project_options, report};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -41,7 +42,7 @@ pub fn docker_host(global: &GlobalFlags, settings: &Settings) -> String {
         .clone()
         .or_else(|| {
             settings
-                .var("DOCKER_HOST")
+                .var(env_names::DOCKER_HOST)
                 .filter(|h| !h.is_empty())
                 .map(str::to_string)
         })
@@ -52,7 +53,7 @@ pub fn docker_host(global: &GlobalFlags, settings: &Settings) -> String {
 pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, Exit> {
     let mut env = settings.env.clone();
     if let Some(host) = &global.host {
-        env.insert("DOCKER_HOST".into(), host.clone());
+        env.insert(env_names::DOCKER_HOST.into(), host.clone());
     }
     let early = settings.early_ping.lock().ok().and_then(|mut e| e.take());
     Engine::connect_after(&env, early)
@@ -64,6 +65,11 @@ pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine
 pub fn engine_error(e: EngineError) -> Exit {
     output::error(&e.to_string());
     Exit(1)
+}
+
+/// Prints a verb's error as compose does; exit status 1.
+pub fn ops_error(e: berth_ops::OpsError) -> Exit {
+    error(&e.to_string())
 }
 
 /// Prints an error message; exit status 1.
@@ -98,7 +104,7 @@ fn try_load_spec(
 ) -> Result<Project, berth_loader::LoadFailure> {
     let options = project_options(global, settings);
     let compatibility =
-        global.compatibility.unwrap_or(false) || settings.flag("COMPOSE_COMPATIBILITY");
+        global.compatibility.unwrap_or(false) || settings.flag(env_names::COMPATIBILITY);
     let request = LoadRequest {
         switches: LoadSwitches {
             all_resources: global.all_resources.unwrap_or(false),
@@ -120,24 +126,38 @@ pub fn project_or_name(
     global: &GlobalFlags,
     settings: &Settings,
     services: &[String],
-) -> Result<(Option<Project>, String), Exit> {
+) -> Result<ProjectRef, Exit> {
+    let named = |name: &str| ProjectRef {
+        project: None,
+        name: name.to_lowercase(),
+    };
     if let (Some(name), true) = (&global.project_name, global.file.is_empty()) {
         if !name.is_empty() {
-            return Ok((None, name.to_lowercase()));
+            return Ok(named(name));
         }
     }
     let mut diags = Diagnostics::default();
     match try_load_spec(global, settings, services, false, &mut diags) {
         Ok(spec) => {
             report(settings, &diags);
-            let name = spec.name.clone();
-            Ok((Some(spec), name))
+            Ok(ProjectRef {
+                name: spec.name.clone(),
+                project: Some(spec),
+            })
         }
-        Err(failure) => match settings.var("COMPOSE_PROJECT_NAME") {
-            Some(name) if !name.is_empty() => Ok((None, name.to_lowercase())),
+        Err(failure) => match settings.var(env_names::PROJECT_NAME) {
+            Some(name) if !name.is_empty() => Ok(named(name)),
             _ => Err(Exit(fail(settings, &diags, failure))),
         },
     }
+}
+
+/// The project a command acts on: the loaded file, or only its name (the verbs then find
+/// the services by the containers' labels).
+#[derive(Debug)]
+pub struct ProjectRef {
+    pub project: Option<Project>,
+    pub name: String,
 }
 
 /// The project name only: `-p`, else `COMPOSE_PROJECT_NAME`, else what the files say,
@@ -171,14 +191,14 @@ pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
     let requested = global
         .progress
         .clone()
-        .or_else(|| settings.var("COMPOSE_PROGRESS").map(str::to_string))
+        .or_else(|| settings.var(env_names::PROGRESS).map(str::to_string))
         .unwrap_or_default();
     let ansi = if global.no_ansi {
         "never".to_string()
     } else if global.ansi != "auto" {
         global.ansi.clone()
     } else {
-        settings.var("COMPOSE_ANSI").unwrap_or("auto").to_string()
+        settings.var(env_names::ANSI).unwrap_or("auto").to_string()
     };
     let mode = match requested.as_str() {
         "tty" => Mode::Tty,
@@ -190,7 +210,9 @@ pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
         _ if settings.stderr_is_tty => Mode::Tty,
         _ => Mode::Plain,
     };
-    let colors = settings.var("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colors = settings
+        .var(env_names::NO_COLOR)
+        .is_none_or(|v| v.is_empty());
     let warn_settings = settings.clone();
     Renderer::new(
         mode,
@@ -206,7 +228,7 @@ pub fn parallel(global: &GlobalFlags, settings: &Settings) -> Option<usize> {
         global.parallel
     } else {
         settings
-            .var("COMPOSE_PARALLEL_LIMIT")
+            .var(env_names::PARALLEL_LIMIT)
             .and_then(|v| v.parse().ok())
             .unwrap_or(-1)
     };
@@ -243,13 +265,17 @@ pub fn load_spec_if_present(
 /// Whether ANSI codes are used on a stream (`--ansi`, `COMPOSE_ANSI`, `NO_COLOR`; `auto`
 /// means when the stream is a terminal).
 pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
-    if global.no_ansi || settings.var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    if global.no_ansi
+        || settings
+            .var(env_names::NO_COLOR)
+            .is_some_and(|v| !v.is_empty())
+    {
         return false;
     }
     let mode = if global.ansi != "auto" {
         global.ansi.as_str()
     } else {
-        settings.var("COMPOSE_ANSI").unwrap_or("auto")
+        settings.var(env_names::ANSI).unwrap_or("auto")
     };
     match mode {
         "never" => false,

@@ -8,6 +8,7 @@ use berth_model::{emit, hash, Value};
 use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -83,7 +84,7 @@ fn on(flag: Option<bool>) -> bool {
 pub fn project_options(global: &GlobalFlags, settings: &Settings) -> ProjectOptions {
     let env_files = if global.env_file.is_empty() {
         settings
-            .var("COMPOSE_ENV_FILES")
+            .var(env_names::ENV_FILES)
             .map(|v| {
                 v.split(',')
                     .filter(|s| !s.is_empty())
@@ -146,7 +147,7 @@ fn json_failure(settings: &Settings, diags: &Diagnostics, error: &emit::Unsuppor
 pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     // The flag also turns normalisation off; the variable only changes the name separator.
     let compatibility_flag = on(global.compatibility);
-    let compatibility = compatibility_flag || settings.flag("COMPOSE_COMPATIBILITY");
+    let compatibility = compatibility_flag || settings.flag(env_names::COMPATIBILITY);
     let switches = LoadSwitches {
         interpolate: !on(args.no_interpolate) && !on(args.variables),
         normalize: !on(args.no_normalize) && !compatibility_flag,

@@ -1,10 +1,13 @@
 //! `down`: stop and remove containers, networks (and with flags, volumes and images).
 
+use berth_engine::ReadOnly;
 use berth_ops::down::{DownOptions, RemoveImages};
+use berth_plan::Plan;
 use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
-use crate::commands::common::{self, error};
+use crate::commands::common::{self, error, Exit, ProjectRef};
+use crate::env_names;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -25,41 +28,63 @@ pub struct DownArgs {
     pub services: Vec<String>,
 }
 
+/// The project (the file when there is one, else the name) and what to remove.
+fn request(
+    global: &GlobalFlags,
+    args: &DownArgs,
+    settings: &Settings,
+) -> Result<(ProjectRef, DownOptions), Exit> {
+    let images = match args.rmi.as_deref() {
+        None | Some("") => None,
+        Some("local") => Some(RemoveImages::Local),
+        Some("all") => Some(RemoveImages::All),
+        Some(other) => return Err(error(&format!("invalid --rmi option {other:?}"))),
+    };
+    let remove_orphans =
+        args.remove_orphans.unwrap_or(false) || settings.flag(env_names::REMOVE_ORPHANS);
+    // With `-p` and no file, the name is enough; otherwise the file says what to remove.
+    let project = if global.project_name.is_some() && global.file.is_empty() {
+        common::load_spec_if_present(global, settings)?
+    } else {
+        Some(common::load_spec(global, settings, &[])?)
+    };
+    let name = match &project {
+        Some(p) => p.name.clone(),
+        None => common::project_name(global, settings)?,
+    };
+    let options = DownOptions {
+        services: args.services.clone(),
+        remove_orphans,
+        images,
+        volumes: args.volumes.unwrap_or(false),
+        timeout: common::timeout(args.timeout),
+    };
+    Ok((ProjectRef { project, name }, options))
+}
+
 pub fn run(global: &GlobalFlags, args: &DownArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        let images = match args.rmi.as_deref() {
-            None | Some("") => None,
-            Some("local") => Some(RemoveImages::Local),
-            Some("all") => Some(RemoveImages::All),
-            Some(other) => {
-                return Err(error(&format!("invalid --rmi option {other:?}")));
-            }
-        };
-        let remove_orphans =
-            args.remove_orphans.unwrap_or(false) || settings.flag("COMPOSE_REMOVE_ORPHANS");
-        // With `-p` and no file, the name is enough; otherwise the file says what to remove.
-        let project = if global.project_name.is_some() && global.file.is_empty() {
-            common::load_spec_if_present(global, settings)?
-        } else {
-            Some(common::load_spec(global, settings, &[])?)
-        };
-        let name = match &project {
-            Some(p) => p.name.clone(),
-            None => common::project_name(global, settings)?,
-        };
-        let options = DownOptions {
-            services: args.services.clone(),
-            remove_orphans,
-            images,
-            volumes: args.volumes.unwrap_or(false),
-            timeout: common::timeout(args.timeout),
-        };
+        let (target, options) = request(global, args, settings)?;
         let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Running", async |progress| {
-            berth_ops::down::down(&engine, &name, project.as_ref(), &options, run, progress).await
+            let (name, project) = (&target.name, target.project.as_ref());
+            berth_ops::down::down(&engine, name, project, &options, run, progress).await
         })
         .await?;
         Ok(0)
     })
+}
+
+/// What `down` would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &DownArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let (target, options) = request(global, args, settings)?;
+    berth_ops::down::plan(engine, &target.name, target.project.as_ref(), &options)
+        .await
+        .map_err(common::ops_error)
 }

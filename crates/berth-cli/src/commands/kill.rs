@@ -1,10 +1,13 @@
 //! `kill`: send a signal (SIGKILL by default) to running containers.
 
+use berth_engine::ReadOnly;
 use berth_ops::kill::{KillOptions, KillOutcome};
+use berth_plan::Plan;
 use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
-use crate::commands::common::{self, error};
+use crate::commands::common::{self, Exit, ProjectRef};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -25,27 +28,32 @@ pub struct KillArgs {
     pub services: Vec<String>,
 }
 
+/// The project (or its name) and what to signal.
+fn request(
+    global: &GlobalFlags,
+    args: &KillArgs,
+    settings: &Settings,
+) -> Result<(ProjectRef, KillOptions), Exit> {
+    let target = common::project_or_name(global, settings, &args.services)?;
+    let options = KillOptions {
+        services: args.services.clone(),
+        signal: args.signal.clone(),
+        remove_orphans: args
+            .remove_orphans
+            .unwrap_or_else(|| settings.flag(env_names::REMOVE_ORPHANS)),
+    };
+    Ok((target, options))
+}
+
 pub fn run(global: &GlobalFlags, args: &KillArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        let (project, name) = common::project_or_name(global, settings, &args.services)?;
-        let options = KillOptions {
-            services: args.services.clone(),
-            signal: args.signal.clone(),
-            remove_orphans: args
-                .remove_orphans
-                .unwrap_or_else(|| settings.flag("COMPOSE_REMOVE_ORPHANS")),
-        };
+        let (target, options) = request(global, args, settings)?;
         let engine = common::connect(global, settings).await?;
         let renderer = common::renderer(global, settings).title("Killing");
-        let result = berth_ops::kill::kill(
-            &engine,
-            &name,
-            project.as_ref(),
-            &options,
-            common::dry_run(global),
-            &renderer,
-        )
-        .await;
+        let (name, project) = (&target.name, target.project.as_ref());
+        let dry_run = common::dry_run(global);
+        let result =
+            berth_ops::kill::kill(&engine, name, project, &options, dry_run, &renderer).await;
         renderer.finish();
         match result {
             // compose prints this without a line break.
@@ -54,7 +62,20 @@ pub fn run(global: &GlobalFlags, args: &KillArgs, settings: &Settings) -> u8 {
                 Ok(0)
             }
             Ok(KillOutcome::Killed) => Ok(0),
-            Err(e) => Err(error(&e.to_string())),
+            Err(e) => Err(common::ops_error(e)),
         }
     })
+}
+
+/// What `kill` would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &KillArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let (target, options) = request(global, args, settings)?;
+    berth_ops::kill::plan(engine, &target.name, target.project.as_ref(), &options)
+        .await
+        .map_err(common::ops_error)
 }

@@ -9,6 +9,7 @@ pub mod down;
 pub mod kill;
 pub mod ls;
 pub mod pause;
+pub mod plan;
 pub mod ps;
 pub mod restart;
 pub mod rm;

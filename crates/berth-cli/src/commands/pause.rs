@@ -1,10 +1,12 @@
 //! `pause` and `unpause`.
 
+use berth_engine::ReadOnly;
 use berth_ops::pause::PauseOptions;
+use berth_plan::Plan;
 use clap::Args;
 
 use crate::cli::GlobalFlags;
-use crate::commands::common;
+use crate::commands::common::{self, Exit};
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -23,23 +25,42 @@ pub fn run_unpause(global: &GlobalFlags, args: &PauseArgs, settings: &Settings) 
 
 fn run(global: &GlobalFlags, args: &PauseArgs, settings: &Settings, pause: bool) -> u8 {
     common::block_on(async {
-        let (project, name) = common::project_or_name(global, settings, &args.services)?;
+        let target = common::project_or_name(global, settings, &args.services)?;
         let options = PauseOptions {
             services: args.services.clone(),
         };
         let dry_run = common::dry_run(global);
         let engine = common::connect(global, settings).await?;
-        common::with_progress(
-            global,
-            settings,
-            if pause { "Pausing" } else { "Running" },
-            async |progress| {
-                let project = project.as_ref();
-                berth_ops::pause::pause(&engine, &name, project, &options, pause, dry_run, progress)
-                    .await
-            },
-        )
+        let title = if pause { "Pausing" } else { "Running" };
+        common::with_progress(global, settings, title, async |progress| {
+            let (name, project) = (&target.name, target.project.as_ref());
+            berth_ops::pause::pause(&engine, name, project, &options, pause, dry_run, progress)
+                .await
+        })
         .await?;
         Ok(0)
     })
+}
+
+/// What `pause` (or, `pause: false`, `unpause`) would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &PauseArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+    pause: bool,
+) -> Result<Plan, Exit> {
+    let target = common::project_or_name(global, settings, &args.services)?;
+    let options = PauseOptions {
+        services: args.services.clone(),
+    };
+    berth_ops::pause::plan(
+        engine,
+        &target.name,
+        target.project.as_ref(),
+        &options,
+        pause,
+    )
+    .await
+    .map_err(common::ops_error)
 }

@@ -8,6 +8,7 @@ use berth_ops::ps::PsOptions;
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, block_on, CmdResult, Exit};
 use crate::commands::config::{fail, project_options, report};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -81,7 +82,7 @@ fn project_or_name(
         return Ok((None, global.project_name.clone().unwrap_or_default()));
     }
     let env_name = settings
-        .var("COMPOSE_PROJECT_NAME")
+        .var(env_names::PROJECT_NAME)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
     if !need_services {

@@ -1,11 +1,13 @@
 //! `restart`: restart containers as they are (configuration changes are not applied).
 
+use berth_engine::ReadOnly;
 use berth_ops::project::{self, ProjectFlags};
 use berth_ops::restart::RestartOptions;
+use berth_plan::Plan;
 use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
-use crate::commands::common;
+use crate::commands::common::{self, Exit, ProjectRef};
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -20,29 +22,52 @@ pub struct RestartArgs {
     pub services: Vec<String>,
 }
 
+/// The project (or its name) and what to restart. compose loads the whole project here,
+/// then enables the named services (profiles).
+fn request(
+    global: &GlobalFlags,
+    args: &RestartArgs,
+    settings: &Settings,
+) -> Result<(ProjectRef, RestartOptions), Exit> {
+    let mut target = common::project_or_name(global, settings, &[])?;
+    if let Some(p) = target.project.as_mut() {
+        let flags = ProjectFlags {
+            enable: args.services.clone(),
+            ..ProjectFlags::default()
+        };
+        project::apply(p, &flags).map_err(common::ops_error)?;
+    }
+    let options = RestartOptions {
+        services: args.services.clone(),
+        no_deps: args.no_deps.unwrap_or(false),
+        timeout: common::timeout(args.timeout),
+    };
+    Ok((target, options))
+}
+
 pub fn run(global: &GlobalFlags, args: &RestartArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        // compose loads the whole project here, then enables the named services (profiles).
-        let (mut project, name) = common::project_or_name(global, settings, &[])?;
-        if let Some(p) = project.as_mut() {
-            let flags = ProjectFlags {
-                enable: args.services.clone(),
-                ..ProjectFlags::default()
-            };
-            project::apply(p, &flags).map_err(|e| common::error(&e.to_string()))?;
-        }
-        let options = RestartOptions {
-            services: args.services.clone(),
-            no_deps: args.no_deps.unwrap_or(false),
-            timeout: common::timeout(args.timeout),
-        };
+        let (target, options) = request(global, args, settings)?;
         let run = common::run_options(global, settings);
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Restarting", async |progress| {
-            berth_ops::restart::restart(&engine, &name, project.as_ref(), &options, run, progress)
-                .await
+            let (name, project) = (&target.name, target.project.as_ref());
+            berth_ops::restart::restart(&engine, name, project, &options, run, progress).await
         })
         .await?;
         Ok(0)
     })
+}
+
+/// What `restart` would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &RestartArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let (target, options) = request(global, args, settings)?;
+    berth_ops::restart::plan(engine, &target.name, target.project.as_ref(), &options)
+        .await
+        .map_err(common::ops_error)
 }

@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use berth_engine::ReadOnly;
 use berth_ops::project::{self, ProjectFlags};
 use berth_ops::up::{PlanOptions, UpOptions};
+use berth_ops::Project;
+use berth_plan::Plan;
 use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
-use crate::commands::common::{self, error};
-use crate::output;
+use crate::commands::common::{self, error, Exit};
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -40,35 +42,38 @@ fn parse_replicas(args: &[String]) -> Result<BTreeMap<String, i64>, String> {
     Ok(out)
 }
 
-pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
+/// The project with the new counts, and the options of the `up` that converges it.
+fn request(
+    global: &GlobalFlags,
+    args: &ScaleArgs,
+    settings: &Settings,
+) -> Result<(Project, UpOptions), Exit> {
     if args.services.is_empty() {
-        output::error("requires at least 1 arg(s), only received 0");
-        return 1;
+        return Err(error("requires at least 1 arg(s), only received 0"));
     }
-    let replicas = match parse_replicas(&args.services) {
-        Ok(r) => r,
-        Err(message) => {
-            output::error(&message);
-            return 1;
-        }
+    let replicas = parse_replicas(&args.services).map_err(|m| error(&m))?;
+    let services: Vec<String> = replicas.keys().cloned().collect();
+    let mut project = common::load_spec(global, settings, &services)?;
+    let flags = ProjectFlags {
+        only: args.no_deps.unwrap_or(false).then(|| services.clone()),
+        scale: replicas.into_iter().collect(),
+        ..ProjectFlags::default()
     };
+    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    let options = UpOptions {
+        plan: PlanOptions {
+            services,
+            ..PlanOptions::default()
+        },
+        run: common::run_options(global, settings),
+        ..UpOptions::default()
+    };
+    Ok((project, options))
+}
+
+pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        let services: Vec<String> = replicas.keys().cloned().collect();
-        let mut project = common::load_spec(global, settings, &services)?;
-        let flags = ProjectFlags {
-            only: args.no_deps.unwrap_or(false).then(|| services.clone()),
-            scale: replicas.into_iter().collect(),
-            ..ProjectFlags::default()
-        };
-        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
-        let options = UpOptions {
-            plan: PlanOptions {
-                services,
-                ..PlanOptions::default()
-            },
-            run: common::run_options(global, settings),
-            ..UpOptions::default()
-        };
+        let (project, options) = request(global, args, settings)?;
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Running", async |progress| {
             berth_ops::up::up(&engine, &project, &options, progress).await
@@ -76,6 +81,19 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
         .await?;
         Ok(0)
     })
+}
+
+/// What `scale` would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &ScaleArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let (project, options) = request(global, args, settings)?;
+    berth_ops::up::plan(engine, &project, &options)
+        .await
+        .map_err(common::ops_error)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, block_on, CmdResult};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -20,7 +21,7 @@ pub fn run(global: &GlobalFlags, args: &TopArgs, settings: &Settings) -> u8 {
 
 async fn run_async(global: &GlobalFlags, args: &TopArgs, settings: &Settings) -> CmdResult {
     // compose's `toProjectName`: -p, else COMPOSE_PROJECT_NAME, else the files.
-    let name = match (&global.project_name, settings.var("COMPOSE_PROJECT_NAME")) {
+    let name = match (&global.project_name, settings.var(env_names::PROJECT_NAME)) {
         (Some(name), _) => name.clone(),
         (None, Some(name)) if !name.is_empty() => name.to_string(),
         _ => common::project_name(global, settings)?,

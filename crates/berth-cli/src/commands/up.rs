@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use berth_engine::ReadOnly;
 use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Attachment, Cascade};
@@ -9,13 +10,15 @@ use berth_ops::execute::{Executor, PullOptions};
 use berth_ops::project::{self, ProjectFlags};
 use berth_ops::up::{PlanOptions, UpOptions};
 use berth_ops::Project;
-use berth_plan::Recreate;
+use berth_plan::graph::{Graph, Widen};
+use berth_plan::{Plan, Recreate};
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
 use indexmap::IndexMap;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
+use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -233,8 +236,8 @@ fn up_options(
     recreate_deps: bool,
     renew: bool,
 ) -> Result<UpOptions, Exit> {
-    let remove_orphans = on(c.remove_orphans) || settings.flag("COMPOSE_REMOVE_ORPHANS");
-    let ignore_orphans = settings.flag("COMPOSE_IGNORE_ORPHANS");
+    let remove_orphans = on(c.remove_orphans) || settings.flag(env_names::REMOVE_ORPHANS);
+    let ignore_orphans = settings.flag(env_names::IGNORE_ORPHANS);
     if ignore_orphans && remove_orphans {
         return Err(error(
             "cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans",
@@ -307,45 +310,67 @@ fn warn_unsupported(settings: &Settings, c: &CreateFlags) {
     }
 }
 
-pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
-    if let Err(message) = check_recreate_flags(&args.create, false) {
-        output::error(&message);
-        return 1;
-    }
+/// The project with the flags applied, and the options of `create`.
+fn create_request(
+    global: &GlobalFlags,
+    args: &CreateArgs,
+    settings: &Settings,
+) -> Result<(Project, UpOptions), Exit> {
+    check_recreate_flags(&args.create, false).map_err(|m| error(&m))?;
     if on(args.create.build) && on(args.create.no_build) {
-        output::error("--build and --no-build are incompatible");
-        return 1;
+        return Err(error("--build and --no-build are incompatible"));
     }
     warn_unsupported(settings, &args.create);
+    let mut project = common::load_spec(global, settings, &args.services)?;
+    let flags = project_flags(&args.create, None)?;
+    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    let mut options = up_options(
+        global,
+        settings,
+        &project,
+        &args.create,
+        &args.services,
+        false,
+        false,
+    )?;
+    options.plan.no_start = true;
+    Ok((project, options))
+}
+
+pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        let mut project = common::load_spec(global, settings, &args.services)?;
-        let flags = project_flags(&args.create, None)?;
-        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
-        let mut options = up_options(
-            global,
-            settings,
-            &project,
-            &args.create,
-            &args.services,
-            false,
-            false,
-        )?;
-        options.plan.no_start = true;
+        let (project, options) = create_request(global, args, settings)?;
         execute(global, settings, &project, &options, "Creating").await
     })
 }
 
-pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
-    let (detach, cascade_stop) = match validate(args) {
-        Ok(v) => v,
-        Err(message) => {
-            output::error(&message);
-            return 1;
-        }
-    };
+/// What `create` would do.
+pub async fn plan_create(
+    global: &GlobalFlags,
+    args: &CreateArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let (project, options) = create_request(global, args, settings)?;
+    berth_ops::up::plan(engine, &project, &options)
+        .await
+        .map_err(common::ops_error)
+}
+
+/// `up`'s checked flags: the project with them applied, the options, and whether it runs
+/// detached or attached (with what it attaches to).
+struct UpRequest {
+    project: Project,
+    options: UpOptions,
+    attach: Option<AttachOptions>,
+}
+
+fn up_request(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> Result<UpRequest, Exit> {
+    let (detach, cascade_stop) = validate(args).map_err(|m| error(&m))?;
     if on(args.watch) {
-        output::error("berth cannot watch files yet (`up --watch`): run `docker compose watch`");
-        return 1;
+        return Err(error(
+            "berth cannot watch files yet (`up --watch`): run `docker compose watch`",
+        ));
     }
     if on(args.menu) {
         output::warn(
@@ -354,39 +379,68 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
         );
     }
     warn_unsupported(settings, &args.create);
+    let mut project = common::load_spec(global, settings, &args.services)?;
+    let only = on(args.no_deps).then(|| args.services.clone());
+    let flags = project_flags(&args.create, only)?;
+    if let Some(from) = &args.exit_code_from {
+        let kept = flags.only.as_ref().is_none_or(|only| only.contains(from));
+        if !kept || !project.services.contains_key(from) {
+            return Err(error(&format!("no such service: {from}")));
+        }
+    }
+    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    let mut options = up_options(
+        global,
+        settings,
+        &project,
+        &args.create,
+        &args.services,
+        on(args.always_recreate_deps),
+        on(args.renew_anon_volumes),
+    )?;
+    options.plan.no_start = on(args.no_start);
+    options.plan.timeout = common::timeout(args.timeout);
+    options.plan.wait = on(args.wait);
+    options.plan.wait_timeout = args
+        .wait_timeout
+        .filter(|t| *t > 0)
+        .map(|t| Duration::from_secs(t as u64));
+    let attach = if detach || options.plan.no_start {
+        None
+    } else {
+        Some(attach_options(args, &project, cascade_stop)?)
+    };
+    Ok(UpRequest {
+        project,
+        options,
+        attach,
+    })
+}
+
+pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
     common::block_on(async {
-        let mut project = common::load_spec(global, settings, &args.services)?;
-        let only = on(args.no_deps).then(|| args.services.clone());
-        let flags = project_flags(&args.create, only)?;
-        if let Some(from) = &args.exit_code_from {
-            let kept = flags.only.as_ref().is_none_or(|only| only.contains(from));
-            if !kept || !project.services.contains_key(from) {
-                return Err(error(&format!("no such service: {from}")));
+        let request = up_request(global, args, settings)?;
+        let (project, options) = (&request.project, &request.options);
+        match &request.attach {
+            None => execute(global, settings, project, options, "Running").await,
+            Some(attach) => {
+                execute_attached(global, settings, args, project, options, attach).await
             }
         }
-        project::apply(&mut project, &flags).map_err(|e| error(&e.to_string()))?;
-        let mut options = up_options(
-            global,
-            settings,
-            &project,
-            &args.create,
-            &args.services,
-            on(args.always_recreate_deps),
-            on(args.renew_anon_volumes),
-        )?;
-        options.plan.no_start = on(args.no_start);
-        options.plan.timeout = common::timeout(args.timeout);
-        options.plan.wait = on(args.wait);
-        options.plan.wait_timeout = args
-            .wait_timeout
-            .filter(|t| *t > 0)
-            .map(|t| Duration::from_secs(t as u64));
-        if detach || options.plan.no_start {
-            return execute(global, settings, &project, &options, "Running").await;
-        }
-        let attach = attach_options(args, &project, cascade_stop)?;
-        execute_attached(global, settings, args, &project, &options, &attach).await
     })
+}
+
+/// What `up` would do.
+pub async fn plan_up(
+    global: &GlobalFlags,
+    args: &UpArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let request = up_request(global, args, settings)?;
+    berth_ops::up::plan(engine, &request.project, &request.options)
+        .await
+        .map_err(common::ops_error)
 }
 
 async fn execute(
@@ -427,28 +481,20 @@ fn attach_options(
         }
         args.attach.clone()
     } else {
-        let roots: Vec<String> = if args.services.is_empty() {
-            project.services.keys().cloned().collect()
+        // The services being started, and with --attach-dependencies what they depend on.
+        let widen = if on(args.attach_dependencies) {
+            Widen::Dependencies
         } else {
-            args.services.clone()
+            Widen::Nothing
         };
-        let mut chosen: Vec<String> = Vec::new();
-        let mut queue = roots;
-        while let Some(name) = queue.pop() {
-            let Some(service) = project.services.get(&name) else {
-                continue;
-            };
-            if chosen.contains(&name) {
-                continue;
-            }
-            if service.attach.unwrap_or(true) {
-                chosen.push(name.clone());
-            }
-            if on(args.attach_dependencies) {
-                queue.extend(service.dependencies().map(str::to_string));
-            }
-        }
-        chosen
+        let started = Graph::of_project(project)
+            .select(&args.services, widen)
+            .map_err(|s| error(&format!("no such service: {s}")))?;
+        started
+            .services()
+            .filter(|s| project.services[*s].attach.unwrap_or(true))
+            .map(str::to_string)
+            .collect()
     };
     services.retain(|s| !args.no_attach.contains(s));
     let cascade = if on(args.abort_on_container_failure) {
@@ -484,7 +530,9 @@ async fn execute_attached(
         },
         // compose paints `Aborting…` with its progress colours, which only NO_COLOR turns
         // off (not `--ansi`, nor a pipe).
-        settings.var("NO_COLOR").is_none_or(|v| v.is_empty()),
+        settings
+            .var(env_names::NO_COLOR)
+            .is_none_or(|v| v.is_empty()),
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {

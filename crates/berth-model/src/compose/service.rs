@@ -187,11 +187,6 @@ impl Service {
         }
     }
 
-    /// The services this one depends on, in declaration order.
-    pub fn dependencies(&self) -> impl Iterator<Item = &str> {
-        self.depends_on.keys().map(String::as_str)
-    }
-
     /// The services whose containers this one names: `service:x` namespaces
     /// (`network_mode`, `ipc`, `pid`) and `volumes_from` entries other than `container:…`.
     pub fn container_references(&self) -> Vec<String> {

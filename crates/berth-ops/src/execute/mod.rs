@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use berth_engine::{Engine, EngineError, ReadOnly};
-use berth_plan::plan::{ContainerRef, Operation, Step, StepId, Target, Word};
+use berth_plan::plan::{ContainerRef, Operation, Phase, Step, StepId, Target, Word};
 use berth_plan::Plan;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::Semaphore;
@@ -202,6 +202,8 @@ impl<'a> Executor<'a> {
         result
     }
 
+    /// Runs the picked steps phase after phase (a phase starts once the one before is
+    /// done), each phase as its steps' dependencies allow.
     async fn walk(
         &self,
         plan: &Plan,
@@ -209,14 +211,39 @@ impl<'a> Executor<'a> {
         select: impl Fn(&Step) -> bool,
         on_error: OnError,
     ) -> OpsResult<()> {
-        let picked: Vec<&Step> = plan.steps.iter().filter(|s| select(s)).collect();
+        let mut phases: Vec<Phase> = plan.steps.iter().map(|s| s.phase).collect();
+        phases.sort();
+        phases.dedup();
+        let mut first_error = None;
+        for phase in phases {
+            let picked: Vec<&Step> = plan
+                .steps
+                .iter()
+                .filter(|s| s.phase == phase && select(s))
+                .collect();
+            if let Err(e) = self.walk_phase(&picked, state, on_error).await {
+                if on_error == OnError::Stop {
+                    return Err(e);
+                }
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    async fn walk_phase(
+        &self,
+        picked: &[&Step],
+        state: &Mutex<Outcome>,
+        on_error: OnError,
+    ) -> OpsResult<()> {
         let ours: HashSet<StepId> = picked.iter().map(|s| s.id).collect();
         let mut done: HashSet<StepId> = lock(state).done.clone();
         let mut started: HashSet<StepId> = HashSet::new();
         let mut running = FuturesUnordered::new();
         let mut first_error = None;
         loop {
-            for step in &picked {
+            for step in picked {
                 let ready = step
                     .after
                     .iter()

@@ -112,6 +112,7 @@ pub fn reconcile_up(
 ) -> Result<UpPlan, PlanError> {
     let mut planner = Planner {
         project,
+        graph: Graph::of_project(project),
         observed,
         options,
         plan: Plan::default(),
@@ -186,12 +187,12 @@ enum NetworkState {
 struct Planned {
     target: Target,
     state: State,
-    /// The steps after which it exists as the file wants it.
-    ready: Vec<StepId>,
 }
 
 struct Planner<'a> {
     project: &'a Project,
+    /// The services' `depends_on`, every ordering's source.
+    graph: Graph,
     observed: &'a Observed,
     options: &'a UpOptions,
     plan: Plan,
@@ -535,7 +536,7 @@ impl Planner<'_> {
             project
                 .services
                 .values()
-                .map(|s| (s.name.clone(), create_prerequisites(s))),
+                .map(|s| (s.name.clone(), self.create_prerequisites(s))),
         );
         for name in graph.order(false) {
             let service = &project.services[name];
@@ -628,7 +629,7 @@ impl Planner<'_> {
                 })
                 .collect();
             let mut after: Vec<StepId> = self.prepared.clone();
-            for dep in create_prerequisites(service) {
+            for dep in self.create_prerequisites(service) {
                 after.extend(self.converged.get(&dep).into_iter().flatten().copied());
             }
             if recreating {
@@ -644,16 +645,33 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// The services whose containers must exist before this service's are created: those
+    /// it shares a namespace or volumes with, and those it links to. Dependencies declared
+    /// with `restart: true` converge first too, since recreating them stops this service.
+    fn create_prerequisites(&self, service: &Service) -> Vec<String> {
+        let mut deps: Vec<String> = self
+            .graph
+            .dependencies(&service.name)
+            .filter(|(_, d)| d.restart)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        deps.extend(service.container_references());
+        for link in &service.links {
+            deps.push(link.split(':').next().unwrap_or_default().to_string());
+        }
+        deps
+    }
+
     /// Before a service is recreated, compose stops the running containers of the services
     /// that depend on it with `restart: true` (`stopDependentContainers`); they are started
     /// again by the start phase.
     fn stop_restarting_dependents(&mut self, service: &str) -> Vec<StepId> {
-        let project = self.project;
-        let dependents: Vec<Container> = project
-            .services
-            .values()
-            .filter(|s| s.depends_on.get(service).is_some_and(|d| d.restart))
-            .flat_map(|s| self.observed.service_containers(&s.name))
+        let dependents: Vec<Container> = self
+            .graph
+            .dependents(service)
+            .into_iter()
+            .filter(|(_, d)| d.restart)
+            .flat_map(|(s, _)| self.observed.service_containers(s))
             .filter(|c| c.is_running() && !self.removed.contains(&c.id))
             .filter(|c| !self.stopped.contains_key(&c.id))
             .cloned()
@@ -759,7 +777,6 @@ impl Planner<'_> {
                             name,
                         },
                         state: State::Created,
-                        ready: vec![done],
                     });
                 }
                 ContainerAction::Recreate { container, reason } => {
@@ -844,7 +861,6 @@ impl Planner<'_> {
                             name,
                         },
                         state: State::Created,
-                        ready: vec![renamed],
                     });
                 }
                 ContainerAction::Keep { container } => {
@@ -865,7 +881,6 @@ impl Planner<'_> {
                     planned.push(Planned {
                         target: target(&container),
                         state,
-                        ready: vec![kept],
                     });
                 }
                 ContainerAction::Restart { container } => {
@@ -886,7 +901,6 @@ impl Planner<'_> {
                     planned.push(Planned {
                         target: target(&container),
                         state: State::Running,
-                        ready: vec![step],
                     });
                 }
                 ContainerAction::Remove { container } => {
@@ -975,8 +989,7 @@ impl Planner<'_> {
     /// `depends_on` conditions first (compose's `start`).
     fn start(&mut self) {
         let project = self.project;
-        let graph = Graph::of_project(project);
-        let all_created: Vec<StepId> = self.plan.steps.iter().map(|s| s.id).collect();
+        let graph = self.graph.clone();
         let mut started: IndexMap<String, Vec<StepId>> = IndexMap::new();
         for name in graph.order(false) {
             let service = &project.services[name];
@@ -984,24 +997,18 @@ impl Planner<'_> {
                 started.insert(name.to_string(), Vec::new());
                 continue;
             }
-            let mut after = all_created.clone();
+            let mut after = Vec::new();
             for (dep, _) in graph.dependencies(name) {
                 after.extend(started.get(dep).into_iter().flatten().copied());
             }
             let mut targets = Vec::new();
-            for (dep, config) in &service.depends_on {
-                let condition = match config.condition {
-                    Some(berth_model::compose::DependencyCondition::Healthy) => Condition::Healthy,
-                    Some(berth_model::compose::DependencyCondition::CompletedSuccessfully) => {
-                        Condition::CompletedSuccessfully
-                    }
-                    _ => continue,
-                };
-                // Disabled (`--no-deps`, profiles) or without replicas: not waited for.
-                let Some(dep_service) = project.services.get(dep) else {
+            for (dep, config) in graph.dependencies(name) {
+                // `service_started` needs no wait: the order is enough. Disabled
+                // (`--no-deps`, profiles) or without replicas: not waited for.
+                let Some(condition) = config.condition else {
                     continue;
                 };
-                if dep_service.scale() == 0 {
+                if !graph.waits_for(dep) {
                     continue;
                 }
                 let list: Vec<Target> = self
@@ -1021,7 +1028,7 @@ impl Planner<'_> {
                     continue;
                 }
                 targets.push(WaitFor {
-                    service: dep.clone(),
+                    service: dep.to_string(),
                     containers: list,
                     condition,
                     required: config.required,
@@ -1053,7 +1060,7 @@ impl Planner<'_> {
                 .filter(|p| !matches!(p.state, State::Running | State::Restarting | State::Paused))
             {
                 // Secrets and configs given inline are copied in before each start.
-                let mut before = [after.clone(), planned.ready.clone()].concat();
+                let mut before = after.clone();
                 match injected_files(project, service, None) {
                     Ok(files) => {
                         for file in files {
@@ -1102,12 +1109,11 @@ impl Planner<'_> {
         let project = self.project;
         let mut targets = Vec::new();
         for name in project.services.keys() {
-            let completed = project.services.values().any(|s| {
-                s.depends_on.get(name).is_some_and(|d| {
-                    d.condition
-                        == Some(berth_model::compose::DependencyCondition::CompletedSuccessfully)
-                })
-            });
+            let completed = self
+                .graph
+                .dependents(name)
+                .iter()
+                .any(|(_, d)| d.condition == Some(Condition::CompletedSuccessfully));
             let condition = if completed {
                 Condition::CompletedSuccessfully
             } else {
@@ -1140,7 +1146,6 @@ impl Planner<'_> {
                 .map(|t| berth_model::gofmt::format_duration(t.as_nanos() as i64))
                 .unwrap_or_default()
         );
-        let all: Vec<StepId> = self.plan.steps.iter().map(|s| s.id).collect();
         self.plan.add(
             Operation::Wait {
                 targets,
@@ -1148,7 +1153,7 @@ impl Planner<'_> {
                 expired,
             },
             "--wait",
-            all,
+            Vec::new(),
             Phase::Wait,
             Report::silent(),
         );
@@ -1305,23 +1310,6 @@ fn container_number(name: &str) -> u32 {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
-}
-
-/// The services whose containers must exist before this service's are created: those it
-/// shares a namespace or volumes with, and those it links to. Dependencies declared with
-/// `restart: true` converge first too, since recreating them stops this service.
-fn create_prerequisites(service: &Service) -> Vec<String> {
-    let mut deps: Vec<String> = service
-        .depends_on
-        .iter()
-        .filter(|(_, d)| d.restart)
-        .map(|(name, _)| name.clone())
-        .collect();
-    deps.extend(service.container_references());
-    for link in &service.links {
-        deps.push(link.split(':').next().unwrap_or_default().to_string());
-    }
-    deps
 }
 
 /// Engine names of the named (non-anonymous) volumes a service mounts.
