@@ -103,7 +103,7 @@ pub fn reconcile_down(
                 .iter()
                 .filter(|c| c.service == service && !c.oneoff)
             {
-                let reason = "down";
+                let reason = format!("service {service} goes down");
                 let how = StopHow {
                     timeout: options.timeout,
                     removing: true,
@@ -115,7 +115,7 @@ pub fn reconcile_down(
                     c,
                     how,
                     Phase::Create,
-                    reason,
+                    &reason,
                     after.clone(),
                 );
                 last.push(remove_step(
@@ -123,7 +123,7 @@ pub fn reconcile_down(
                     c,
                     options.volumes,
                     Phase::Create,
-                    reason,
+                    &reason,
                     stop,
                 ));
             }
@@ -144,7 +144,11 @@ pub fn reconcile_down(
                 continue;
             }
             seen.push(&c.id);
-            let reason = "orphan";
+            let reason = if c.oneoff {
+                "a run container (--remove-orphans)".to_string()
+            } else {
+                format!("orphan: service {} is not in the file", c.service)
+            };
             let how = StopHow {
                 timeout: options.timeout,
                 removing: true,
@@ -156,10 +160,10 @@ pub fn reconcile_down(
                 c,
                 how,
                 Phase::Create,
-                reason,
+                &reason,
                 all.clone(),
             );
-            remove_step(&mut plan, c, false, Phase::Create, reason, stop);
+            remove_step(&mut plan, c, false, Phase::Create, &reason, stop);
         }
     }
     if !options.services.is_empty() {
@@ -224,7 +228,7 @@ pub fn reconcile_down(
                 id: n.id.clone(),
                 if_unused: true,
             },
-            "down",
+            "the project's network",
             all.clone(),
             Phase::Create,
             Report::new(
@@ -240,7 +244,7 @@ pub fn reconcile_down(
             Operation::RemoveImage {
                 reference: image.clone(),
             },
-            "--rmi",
+            "--rmi: an image of the project",
             [all.clone(), network_steps.clone()].concat(),
             Phase::Create,
             Report::new(
@@ -255,7 +259,7 @@ pub fn reconcile_down(
             Operation::RemoveVolume {
                 name: volume.clone(),
             },
-            "-v",
+            "-v: the project's volume",
             [all.clone(), network_steps.clone(), image_steps.clone()].concat(),
             Phase::Create,
             Report::new(

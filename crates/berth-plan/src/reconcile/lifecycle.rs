@@ -336,7 +336,7 @@ pub fn reconcile_restart(
                         source: format!("{} ->", log_source(p, &c.name)),
                         before_stop: false,
                     },
-                    "hook",
+                    "hook of the restart",
                     before,
                     Phase::Start,
                     Report::silent(),
