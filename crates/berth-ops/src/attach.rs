@@ -74,13 +74,14 @@ pub async fn up_attached(
     attach: &AttachOptions,
     io: Attachment<'_>,
     mut interrupts: Interrupts,
+    listed: Option<Vec<berth_plan::Container>>,
 ) -> OpsResult<i32> {
     let Attachment {
         consumer,
         created,
         stop_progress,
     } = io;
-    let planned = up::prepare(executor, project, options).await?;
+    let planned = up::prepare(executor, project, options, listed).await?;
     let mut outcome = Outcome::default();
     let plan = &planned.plan;
     executor

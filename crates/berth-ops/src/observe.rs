@@ -40,12 +40,21 @@ pub async fn observe_containers(
     })
 }
 
-/// What `up`, `create` and `scale` reconcile: the containers, the networks and volumes the
-/// file names, the images the services need; then the containers whose config hash is
-/// not the file's, inspected.
-pub async fn observe_up(engine: ReadOnly<'_>, project: &Project) -> Result<Observed, EngineError> {
+/// What `up`, `create` and `scale` reconcile: the containers (unless `listed` already), the
+/// networks and volumes the file names, the images the services need; then the containers
+/// whose config hash is not the file's, inspected.
+pub async fn observe_up(
+    engine: ReadOnly<'_>,
+    project: &Project,
+    listed: Option<Vec<Container>>,
+) -> Result<Observed, EngineError> {
     let (containers, networks, volumes, images) = futures_util::try_join!(
-        containers(engine, &project.name, true),
+        async {
+            match listed {
+                Some(list) => Ok(list),
+                None => containers(engine, &project.name, true).await,
+            }
+        },
         networks(engine, project),
         volumes(engine, project),
         images(engine, project.images()),

@@ -8,7 +8,7 @@ use berth_plan::observed::LocalImage;
 use berth_plan::plan::Operation;
 use berth_plan::reconcile::pull::reconcile_pulls;
 use berth_plan::reconcile::up::{diverged_volumes, reconcile_up, UpPlan};
-use berth_plan::{Observed, Plan};
+use berth_plan::{Container, Observed, Plan};
 
 use crate::error::OpsResult;
 use crate::events::Progress;
@@ -37,15 +37,18 @@ fn now() -> i64 {
 }
 
 /// Runs `up` (or `create` with `no_start`).
+/// `listed`: the project's containers, when the caller listed them already (while the
+/// project was loading).
 pub async fn up(
     engine: &Engine,
     project: &Project,
     options: &UpOptions,
+    listed: Option<Vec<Container>>,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let executor = Executor::new(options.run.hands(engine), progress, options.run.parallel)
         .with_pull_options(options.pull.clone());
-    let planned = prepare(&executor, project, options).await?;
+    let planned = prepare(&executor, project, options, listed).await?;
     executor.run(&planned.plan).await?;
     Ok(())
 }
@@ -56,8 +59,9 @@ pub(crate) async fn prepare(
     executor: &Executor<'_>,
     project: &Project,
     options: &UpOptions,
+    listed: Option<Vec<Container>>,
 ) -> OpsResult<UpPlan> {
-    let mut observed = observe::observe_up(executor.hands.read(), project).await?;
+    let mut observed = observe::observe_up(executor.hands.read(), project, listed).await?;
     let pulls = reconcile_pulls(project, &observed, now())?;
     if !pulls.steps.is_empty() {
         let mut outcome = Outcome::default();
@@ -128,7 +132,7 @@ fn record_pulls(observed: &mut Observed, pulls: &Plan, outcome: &Outcome) {
 /// engine is now (a pull may bring images that change it). No question is asked: diverged
 /// volumes are recreated only with `-y`.
 pub async fn plan(engine: ReadOnly<'_>, project: &Project, options: &UpOptions) -> OpsResult<Plan> {
-    let observed = observe::observe_up(engine, project).await?;
+    let observed = observe::observe_up(engine, project, None).await?;
     let mut plan = reconcile_pulls(project, &observed, now())?;
     let mut plan_options = options.plan.clone();
     plan_options.api_version = engine.api_version();

@@ -51,14 +51,28 @@ pub fn docker_host(global: &GlobalFlags, settings: &Settings) -> String {
 
 /// Connects to the engine named by the environment (or `-H`).
 pub async fn connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, Exit> {
+    try_connect(global, settings).await.map_err(engine_error)
+}
+
+/// [`connect`], with the error left unprinted.
+pub async fn try_connect(global: &GlobalFlags, settings: &Settings) -> Result<Engine, EngineError> {
     let mut env = settings.env.clone();
     if let Some(host) = &global.host {
         env.insert(env_names::DOCKER_HOST.into(), host.clone());
     }
     let early = settings.early_ping.lock().ok().and_then(|mut e| e.take());
-    Engine::connect_after(&env, early)
-        .await
-        .map_err(engine_error)
+    Engine::connect_after(&env, early).await
+}
+
+/// The project's name when it is known before its files are read: `-p`, else
+/// `COMPOSE_PROJECT_NAME` (both come before the files' `name:`).
+pub fn early_project_name(global: &GlobalFlags, settings: &Settings) -> Option<String> {
+    global
+        .project_name
+        .clone()
+        .or_else(|| settings.var(env_names::PROJECT_NAME).map(str::to_string))
+        .filter(|n| !n.is_empty())
+        .map(|n| n.to_lowercase())
 }
 
 /// Prints an engine error as compose does; exit status 1.

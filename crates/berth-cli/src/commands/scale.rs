@@ -76,7 +76,7 @@ pub fn run(global: &GlobalFlags, args: &ScaleArgs, settings: &Settings) -> u8 {
         let (project, options) = request(global, args, settings)?;
         let engine = common::connect(global, settings).await?;
         common::with_progress(global, settings, "Running", async |progress| {
-            berth_ops::up::up(&engine, &project, &options, progress).await
+            berth_ops::up::up(&engine, &project, &options, None, progress).await
         })
         .await?;
         Ok(0)

@@ -2,15 +2,17 @@
 
 use std::time::Duration;
 
-use berth_engine::ReadOnly;
+use berth_engine::{Engine, ReadOnly};
 use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Attachment, Cascade};
 use berth_ops::execute::{Executor, PullOptions};
+use berth_ops::observe;
 use berth_ops::project::{self, ProjectFlags};
 use berth_ops::up::{PlanOptions, UpOptions};
 use berth_ops::Project;
 use berth_plan::graph::{Graph, Widen};
+use berth_plan::Container;
 use berth_plan::{Plan, Recreate};
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
@@ -340,7 +342,11 @@ fn create_request(
 pub fn run_create(global: &GlobalFlags, args: &CreateArgs, settings: &Settings) -> u8 {
     common::block_on(async {
         let (project, options) = create_request(global, args, settings)?;
-        execute(global, settings, &project, &options, "Creating").await
+        let engine = common::connect(global, settings).await?;
+        execute(
+            global, settings, &engine, &project, &options, None, "Creating",
+        )
+        .await
     })
 }
 
@@ -418,16 +424,59 @@ fn up_request(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> Resul
 }
 
 pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
-    common::block_on(async {
-        let request = up_request(global, args, settings)?;
-        let (project, options) = (&request.project, &request.options);
-        match &request.attach {
-            None => execute(global, settings, project, options, "Running").await,
-            Some(attach) => {
-                execute_attached(global, settings, args, project, options, attach).await
-            }
-        }
+    let Some(name) = common::early_project_name(global, settings) else {
+        return common::block_on(async {
+            let request = up_request(global, args, settings)?;
+            let engine = common::connect(global, settings).await?;
+            up(global, settings, args, &request, &engine, None).await
+        });
+    };
+    // The project's name is known before its file is read: the engine lists its containers
+    // while the file loads on another thread (most of a no-op `up` is these two).
+    std::thread::scope(|scope| {
+        let loading = scope.spawn(|| up_request(global, args, settings));
+        common::block_on(async {
+            let connected = common::try_connect(global, settings).await;
+            let listed = match &connected {
+                Ok(engine) => Some(observe::containers(engine.read_only(), &name, true).await),
+                Err(_) => None,
+            };
+            // A load failure is reported first, as when nothing runs alongside it.
+            let request = loading
+                .join()
+                .unwrap_or_else(|_| Err(error("loading failed")))?;
+            let engine = connected.map_err(common::engine_error)?;
+            let listed = listed
+                .transpose()
+                .map_err(common::engine_error)?
+                .filter(|_| request.project.name == name);
+            up(global, settings, args, &request, &engine, listed).await
+        })
     })
+}
+
+/// Runs `up` as the request says, detached or attached; `listed`: the project's containers
+/// when they were listed already.
+async fn up(
+    global: &GlobalFlags,
+    settings: &Settings,
+    args: &UpArgs,
+    request: &UpRequest,
+    engine: &Engine,
+    listed: Option<Vec<Container>>,
+) -> common::CmdResult {
+    let (project, options) = (&request.project, &request.options);
+    match &request.attach {
+        None => {
+            execute(
+                global, settings, engine, project, options, listed, "Running",
+            )
+            .await
+        }
+        Some(attach) => {
+            execute_attached(global, settings, args, engine, request, attach, listed).await
+        }
+    }
 }
 
 /// What `up` would do.
@@ -446,13 +495,14 @@ pub async fn plan_up(
 async fn execute(
     global: &GlobalFlags,
     settings: &Settings,
+    engine: &Engine,
     project: &Project,
     options: &UpOptions,
+    listed: Option<Vec<Container>>,
     title: &str,
 ) -> common::CmdResult {
-    let engine = common::connect(global, settings).await?;
     let renderer = common::renderer(global, settings).title(title);
-    let result = berth_ops::up::up(&engine, project, options, &renderer).await;
+    let result = berth_ops::up::up(engine, project, options, listed, &renderer).await;
     renderer.finish();
     match result {
         Ok(()) => Ok(0),
@@ -515,11 +565,12 @@ async fn execute_attached(
     global: &GlobalFlags,
     settings: &Settings,
     args: &UpArgs,
-    project: &Project,
-    options: &UpOptions,
+    engine: &Engine,
+    request: &UpRequest,
     attach: &AttachOptions,
+    listed: Option<Vec<Container>>,
 ) -> common::CmdResult {
-    let engine = common::connect(global, settings).await?;
+    let (project, options) = (&request.project, &request.options);
     let renderer = common::renderer(global, settings);
     let ansi = common::ansi(global, settings, settings.stdout_is_tty);
     let printer = LogPrinter::new(
@@ -543,7 +594,7 @@ async fn execute_attached(
         }
     });
     let stop_renderer = common::renderer(global, settings);
-    let executor = Executor::new(options.run.hands(&engine), &renderer, options.run.parallel)
+    let executor = Executor::new(options.run.hands(engine), &renderer, options.run.parallel)
         .with_pull_options(options.pull.clone());
     let created = || renderer.finish();
     let io = Attachment {
@@ -551,7 +602,7 @@ async fn execute_attached(
         created: &created,
         stop_progress: &stop_renderer,
     };
-    let result = up_attached(&executor, project, options, attach, io, rx).await;
+    let result = up_attached(&executor, project, options, attach, io, rx, listed).await;
     stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),
