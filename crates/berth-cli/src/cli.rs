@@ -4,7 +4,6 @@
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::commands;
-use crate::env_names;
 use crate::output;
 use crate::settings::Settings;
 
@@ -162,13 +161,16 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Ok(cli) => cli,
         Err(err) => return report_usage_error(err),
     };
+    let mut settings = settings.clone();
+    settings.resolve(&cli.global);
+    let settings = &settings;
     if cli.global.version {
         return commands::version::run(&Default::default());
     }
     if cli.global.no_ansi {
         output::error("option '--no-ansi' is DEPRECATED ! Please use '--ansi' instead.");
     }
-    if let Err(message) = check_output_modes(&cli.global, settings) {
+    if let Err(message) = check_output_modes(settings) {
         output::error(&message);
         return 1;
     }
@@ -221,28 +223,19 @@ fn cobra_flag_name(used: &str) -> String {
 }
 
 /// `--progress` and `--ansi` (or their variables) must name known modes that agree.
-fn check_output_modes(global: &GlobalFlags, settings: &Settings) -> Result<(), String> {
-    let ansi = if global.no_ansi
-        || settings
-            .var(env_names::NO_COLOR)
-            .is_some_and(|v| !v.is_empty())
-    {
-        "never".to_string()
-    } else if global.ansi != "auto" {
-        global.ansi.clone()
+fn check_output_modes(settings: &Settings) -> Result<(), String> {
+    let resolved = &settings.resolved;
+    let ansi = if resolved.no_color {
+        "never"
     } else {
-        settings.var(env_names::ANSI).unwrap_or("auto").to_string()
+        resolved.ansi.as_str()
     };
-    let progress = global
-        .progress
-        .clone()
-        .or_else(|| settings.var(env_names::PROGRESS).map(str::to_string))
-        .unwrap_or_default();
-    match progress.as_str() {
+    let progress = resolved.progress.as_str();
+    match progress {
         "" | "auto" | "tty" | "plain" | "json" | "quiet" | "none" => {}
         other => return Err(format!("unsupported --progress value {other:?}")),
     }
-    match (progress.as_str(), ansi.as_str()) {
+    match (progress, ansi) {
         ("tty", "never") => Err("can't use --progress tty while ANSI support is disabled".into()),
         ("plain", "always") => {
             Err("can't use --progress plain while ANSI support is forced".into())

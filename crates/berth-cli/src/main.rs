@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod env_names;
+mod errors;
 mod output;
 mod settings;
 

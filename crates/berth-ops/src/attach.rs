@@ -74,14 +74,14 @@ pub async fn up_attached(
     attach: &AttachOptions,
     io: Attachment<'_>,
     mut interrupts: Interrupts,
-    listed: Option<Vec<berth_plan::Container>>,
+    observed: Option<berth_plan::Observed>,
 ) -> OpsResult<i32> {
     let Attachment {
         consumer,
         created,
         stop_progress,
     } = io;
-    let planned = up::prepare(executor, project, options, listed).await?;
+    let planned = up::prepare(executor, project, options, observed).await?;
     let mut outcome = Outcome::default();
     let plan = &planned.plan;
     executor
@@ -123,10 +123,7 @@ pub async fn up_attached(
         let names: Vec<String> = attached.iter().map(|f| f.source.clone()).collect();
         consumer.attaching(&names);
     }
-    let engine = executor
-        .hands
-        .live()
-        .ok_or_else(|| OpsError::message("no engine"))?;
+    let engine = executor.hands.live().ok_or(OpsError::InteractiveDryRun)?;
     // compose follows the services named on the command line, else the attached ones.
     let named = &options.plan.services;
     let watched: Vec<&Followed> = if named.is_empty() {
@@ -329,10 +326,7 @@ async fn monitor(
         since,
         named,
     } = watch;
-    let engine = executor
-        .hands
-        .live()
-        .ok_or_else(|| OpsError::message("no engine"))?;
+    let engine = executor.hands.live().ok_or(OpsError::InteractiveDryRun)?;
     let mut runs = engine.container_runs(&project_filter(&project.name), since);
     let mut exit_code = 0;
     let mut stopping = false;

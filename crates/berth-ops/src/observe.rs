@@ -40,25 +40,42 @@ pub async fn observe_containers(
     })
 }
 
-/// What `up`, `create` and `scale` reconcile: the containers (unless `listed` already), the
-/// networks and volumes the file names, the images the services need; then the containers
-/// whose config hash is not the file's, inspected.
-pub async fn observe_up(
-    engine: ReadOnly<'_>,
-    project: &Project,
-    listed: Option<Vec<Container>>,
-) -> Result<Observed, EngineError> {
-    let (containers, networks, volumes, images) = futures_util::try_join!(
-        async {
-            match listed {
-                Some(list) => Ok(list),
-                None => containers(engine, &project.name, true).await,
-            }
-        },
+/// What `up`, `create` and `scale` reconcile: the containers, the networks and volumes the
+/// file names, the images the services need; then the containers whose config hash is not
+/// the file's, inspected.
+pub async fn observe_up(engine: ReadOnly<'_>, project: &Project) -> Result<Observed, EngineError> {
+    let (containers, resources) = futures_util::try_join!(
+        containers(engine, &project.name, true),
+        resources(engine, project),
+    )?;
+    with_containers(engine, project, resources, containers).await
+}
+
+/// The networks, volumes and images a project names, as the engine has them: what
+/// [`observe_up`] asks for besides the containers (a caller that lists the containers
+/// before the project is loaded asks for these once it is).
+pub async fn resources(engine: ReadOnly<'_>, project: &Project) -> Result<Observed, EngineError> {
+    let (networks, volumes, images) = futures_util::try_join!(
         networks(engine, project),
         volumes(engine, project),
         images(engine, project.images()),
     )?;
+    Ok(Observed {
+        networks,
+        volumes,
+        images,
+        ..Observed::default()
+    })
+}
+
+/// The observation of `up` from its `resources` and the project's `containers`: those whose
+/// config hash is not the file's are inspected.
+pub async fn with_containers(
+    engine: ReadOnly<'_>,
+    project: &Project,
+    resources: Observed,
+    containers: Vec<Container>,
+) -> Result<Observed, EngineError> {
     let diverged: Vec<&Container> = containers
         .iter()
         .filter(|c| !c.oneoff)
@@ -80,10 +97,8 @@ pub async fn observe_up(
     .await?;
     Ok(Observed {
         containers,
-        networks,
-        volumes,
-        images,
         inspected: inspected.into_iter().flatten().collect(),
+        ..resources
     })
 }
 

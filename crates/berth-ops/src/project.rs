@@ -45,7 +45,7 @@ pub fn apply(project: &mut Project, flags: &ProjectFlags) -> OpsResult<()> {
     }
     for (name, replicas) in &flags.scale {
         let Some(service) = project.services.get_mut(name) else {
-            return Err(OpsError::message(format!("no such service: {name}")));
+            return Err(OpsError::NoSuchService(name.clone()));
         };
         // compose-go's SetScale: both values, so they cannot disagree.
         service.scale = Some(*replicas);

@@ -8,7 +8,7 @@ use berth_plan::observed::LocalImage;
 use berth_plan::plan::Operation;
 use berth_plan::reconcile::pull::reconcile_pulls;
 use berth_plan::reconcile::up::{diverged_volumes, reconcile_up, UpPlan};
-use berth_plan::{Container, Observed, Plan};
+use berth_plan::{Observed, Plan};
 
 use crate::error::OpsResult;
 use crate::events::Progress;
@@ -37,18 +37,18 @@ fn now() -> i64 {
 }
 
 /// Runs `up` (or `create` with `no_start`).
-/// `listed`: the project's containers, when the caller listed them already (while the
-/// project was loading).
+/// `observed`: the engine's state, when the caller observed it already (while the project
+/// was loading).
 pub async fn up(
     engine: &Engine,
     project: &Project,
     options: &UpOptions,
-    listed: Option<Vec<Container>>,
+    observed: Option<Observed>,
     progress: &dyn Progress,
 ) -> OpsResult<()> {
     let executor = Executor::new(options.run.hands(engine), progress, options.run.parallel)
         .with_pull_options(options.pull.clone());
-    let planned = prepare(&executor, project, options, listed).await?;
+    let planned = prepare(&executor, project, options, observed).await?;
     executor.run(&planned.plan).await?;
     Ok(())
 }
@@ -59,9 +59,12 @@ pub(crate) async fn prepare(
     executor: &Executor<'_>,
     project: &Project,
     options: &UpOptions,
-    listed: Option<Vec<Container>>,
+    observed: Option<Observed>,
 ) -> OpsResult<UpPlan> {
-    let mut observed = observe::observe_up(executor.hands.read(), project, listed).await?;
+    let mut observed = match observed {
+        Some(o) => o,
+        None => observe::observe_up(executor.hands.read(), project).await?,
+    };
     let pulls = reconcile_pulls(project, &observed, now())?;
     if !pulls.steps.is_empty() {
         let mut outcome = Outcome::default();
@@ -94,20 +97,12 @@ fn reconciled(
     options: &PlanOptions,
     progress: &dyn Progress,
 ) -> OpsResult<UpPlan> {
-    match reconcile_up(project, observed, options) {
-        Ok(planned) => {
-            for w in &planned.plan.warnings {
-                progress.warning(w);
-            }
-            Ok(planned)
-        }
-        Err(e) => {
-            if let Some(w) = &e.warning {
-                progress.warning(w);
-            }
-            Err(e.into())
-        }
+    // A refusal's own warning is printed with it, by the command line.
+    let planned = reconcile_up(project, observed, options)?;
+    for w in &planned.plan.warnings {
+        progress.warning(w);
     }
+    Ok(planned)
 }
 
 /// The images the pulls brought, as the engine now has them.
@@ -132,19 +127,14 @@ fn record_pulls(observed: &mut Observed, pulls: &Plan, outcome: &Outcome) {
 /// engine is now (a pull may bring images that change it). No question is asked: diverged
 /// volumes are recreated only with `-y`.
 pub async fn plan(engine: ReadOnly<'_>, project: &Project, options: &UpOptions) -> OpsResult<Plan> {
-    let observed = observe::observe_up(engine, project, None).await?;
+    let observed = observe::observe_up(engine, project).await?;
     let mut plan = reconcile_pulls(project, &observed, now())?;
     let mut plan_options = options.plan.clone();
     plan_options.api_version = engine.api_version();
     if options.assume_yes {
         plan_options.recreate_volumes = diverged_volumes(project, &observed);
     }
-    let planned = reconcile_up(project, &observed, &plan_options).map_err(|mut e| {
-        if let Some(w) = e.warning.take() {
-            e.message = format!("{w}\n{}", e.message);
-        }
-        e
-    })?;
+    let planned = reconcile_up(project, &observed, &plan_options)?;
     plan.append(planned.plan);
     Ok(plan)
 }

@@ -11,6 +11,7 @@ use serde_json::{json, Value as Json};
 
 use crate::convert::{ContainerSpec, InjectedFile};
 use crate::graph::Condition;
+use crate::reconcile::PlanError;
 
 /// A step's index in its plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,6 +142,14 @@ pub struct WaitFor {
     pub required: bool,
 }
 
+/// Why a plan waits: before a service starts, for its dependencies; or at the end of
+/// `up --wait`, for the whole application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitPurpose {
+    Dependencies,
+    Application,
+}
+
 /// A service's references to containers other steps create (`network_mode: service:x`,
 /// `volumes_from`): the executor puts their IDs into the create call and the config hash.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,21 +168,22 @@ pub fn placeholder(step: StepId) -> String {
 }
 
 impl Deferred {
-    /// Completes `spec` once the referenced containers exist (`created`: the ID each step
-    /// created): their IDs in place of the placeholders, and the config hash computed with
-    /// them, as compose computes it.
+    /// Completes `spec` once the referenced containers exist (`created`: the ID each of
+    /// [`Deferred::services`]' steps created): their IDs in place of the placeholders, and
+    /// the config hash computed with them, as compose computes it.
     pub fn fill(
         &self,
         spec: &mut ContainerSpec,
-        created: &dyn Fn(StepId) -> Option<String>,
-    ) -> Result<(), String> {
+        created: &[(StepId, String)],
+    ) -> Result<(), PlanError> {
         let mut ids: Vec<(String, String)> = self.known.clone();
         let mut replace: Vec<(String, String)> = Vec::new();
         for (service, step) in &self.services {
-            let id = created(*step)
-                .ok_or_else(|| format!("the container of step {} is missing", step.0 + 1))?;
+            let Some((_, id)) = created.iter().find(|(s, _)| s == step) else {
+                continue;
+            };
             replace.push((placeholder(*step), id.clone()));
-            ids.push((service.clone(), id));
+            ids.push((service.clone(), id.clone()));
         }
         let fill = |text: &mut String| {
             for (from, to) in &replace {
@@ -199,7 +209,8 @@ impl Deferred {
         }
         let hash = self
             .hash
-            .resolve(&|s| ids.iter().find(|(k, _)| k == s).map(|(_, id)| id.clone()))?;
+            .resolve(&|s| ids.iter().find(|(k, _)| k == s).map(|(_, id)| id.clone()))
+            .map_err(PlanError::Unmarshallable)?;
         spec.body
             .labels
             .get_or_insert_with(Default::default)
@@ -309,9 +320,10 @@ pub enum Operation {
     /// Wait for conditions on containers, polling the engine (no change).
     Wait {
         targets: Vec<WaitFor>,
-        /// Bounds the whole wait; the error it ends with.
+        /// Bounds the whole wait.
         timeout: Option<Duration>,
-        expired: String,
+        /// What the wait is for (its error when it runs out of time says so).
+        purpose: WaitPurpose,
     },
     /// No call: the container is as the file wants it (reported as `Running` if it runs).
     Keep {
@@ -319,7 +331,7 @@ pub enum Operation {
     },
     /// No call: the plan fails here, where compose fails (after what came before).
     Refuse {
-        message: String,
+        error: PlanError,
     },
 }
 
@@ -594,7 +606,7 @@ impl Operation {
                 format!("wait until {}", what.join(", "))
             }
             Operation::Keep { container } => format!("keep container {}", c(container)),
-            Operation::Refuse { message } => format!("fail: {message}"),
+            Operation::Refuse { error } => format!("fail: {error}"),
         }
     }
 

@@ -7,16 +7,13 @@ use berth_ops::Project;
 use berth_ui::progress::{Mode, Renderer};
 
 use crate::cli::GlobalFlags;
-use crate::commands::config::{fail, project_options, report};
+use crate::commands::config::project_options;
 use crate::env_names;
+use crate::errors::{self, report};
 use crate::output;
 use crate::settings::Settings;
 
-/// A command's failure, already printed; carries the exit status.
-#[derive(Debug)]
-pub struct Exit(pub u8);
-
-pub type CmdResult = Result<u8, Exit>;
+pub use crate::errors::{engine_error, error, CmdResult, Exit};
 
 /// Runs an async command body on a single-threaded runtime: the work is I/O on one socket.
 pub fn block_on<F: std::future::Future<Output = CmdResult>>(future: F) -> u8 {
@@ -75,23 +72,6 @@ pub fn early_project_name(global: &GlobalFlags, settings: &Settings) -> Option<S
         .map(|n| n.to_lowercase())
 }
 
-/// Prints an engine error as compose does; exit status 1.
-pub fn engine_error(e: EngineError) -> Exit {
-    output::error(&e.to_string());
-    Exit(1)
-}
-
-/// Prints a verb's error as compose does; exit status 1.
-pub fn ops_error(e: berth_ops::OpsError) -> Exit {
-    error(&e.to_string())
-}
-
-/// Prints an error message; exit status 1.
-pub fn error(message: &str) -> Exit {
-    output::error(message);
-    Exit(1)
-}
-
 /// Loads the whole project (commands that create things need it), with `services` selected.
 pub fn load_spec(
     global: &GlobalFlags,
@@ -104,7 +84,7 @@ pub fn load_spec(
             report(settings, &diags);
             Ok(spec)
         }
-        Err(failure) => Err(Exit(fail(settings, &diags, failure))),
+        Err(failure) => Err(errors::load_failure(settings, &diags, failure)),
     }
 }
 
@@ -117,8 +97,7 @@ fn try_load_spec(
     diags: &mut Diagnostics,
 ) -> Result<Project, berth_loader::LoadFailure> {
     let options = project_options(global, settings);
-    let compatibility =
-        global.compatibility.unwrap_or(false) || settings.flag(env_names::COMPATIBILITY);
+    let compatibility = settings.resolved.compatibility;
     let request = LoadRequest {
         switches: LoadSwitches {
             all_resources: global.all_resources.unwrap_or(false),
@@ -161,7 +140,7 @@ pub fn project_or_name(
         }
         Err(failure) => match settings.var(env_names::PROJECT_NAME) {
             Some(name) if !name.is_empty() => Ok(named(name)),
-            _ => Err(Exit(fail(settings, &diags, failure))),
+            _ => Err(errors::load_failure(settings, &diags, failure)),
         },
     }
 }
@@ -189,7 +168,7 @@ pub fn project_name(global: &GlobalFlags, settings: &Settings) -> Result<String,
             report(settings, &diags);
             Ok(name)
         }
-        Err(failure) => Err(Exit(fail(settings, &diags, failure))),
+        Err(failure) => Err(errors::load_failure(settings, &diags, failure)),
     }
 }
 
@@ -202,19 +181,8 @@ pub fn dry_run(global: &GlobalFlags) -> bool {
 /// terminal ask for (compose's root command: `--ansi never` means plain, `always` means tty,
 /// unless `--progress` says otherwise; `NO_COLOR` turns colours off).
 pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
-    let requested = global
-        .progress
-        .clone()
-        .or_else(|| settings.var(env_names::PROGRESS).map(str::to_string))
-        .unwrap_or_default();
-    let ansi = if global.no_ansi {
-        "never".to_string()
-    } else if global.ansi != "auto" {
-        global.ansi.clone()
-    } else {
-        settings.var(env_names::ANSI).unwrap_or("auto").to_string()
-    };
-    let mode = match requested.as_str() {
+    let ansi = settings.resolved.ansi.as_str();
+    let mode = match settings.resolved.progress.as_str() {
         "tty" => Mode::Tty,
         "plain" => Mode::Plain,
         "json" => Mode::Json,
@@ -224,9 +192,7 @@ pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
         _ if settings.stderr_is_tty => Mode::Tty,
         _ => Mode::Plain,
     };
-    let colors = settings
-        .var(env_names::NO_COLOR)
-        .is_none_or(|v| v.is_empty());
+    let colors = !settings.resolved.no_color;
     let warn_settings = settings.clone();
     Renderer::new(
         mode,
@@ -236,24 +202,11 @@ pub fn renderer(global: &GlobalFlags, settings: &Settings) -> Renderer {
     .colors(colors)
 }
 
-/// `--parallel` (or `COMPOSE_PARALLEL_LIMIT`): `None` is unlimited.
-pub fn parallel(global: &GlobalFlags, settings: &Settings) -> Option<usize> {
-    let limit = if global.parallel != -1 {
-        global.parallel
-    } else {
-        settings
-            .var(env_names::PARALLEL_LIMIT)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1)
-    };
-    usize::try_from(limit).ok().filter(|n| *n > 0)
-}
-
 /// How the command's plan is run: `--dry-run`, `--parallel`.
 pub fn run_options(global: &GlobalFlags, settings: &Settings) -> berth_ops::execute::RunOptions {
     berth_ops::execute::RunOptions {
         dry_run: dry_run(global),
-        parallel: parallel(global, settings),
+        parallel: settings.resolved.parallel,
     }
 }
 
@@ -278,20 +231,11 @@ pub fn load_spec_if_present(
 
 /// Whether ANSI codes are used on a stream (`--ansi`, `COMPOSE_ANSI`, `NO_COLOR`; `auto`
 /// means when the stream is a terminal).
-pub fn ansi(global: &GlobalFlags, settings: &Settings, is_tty: bool) -> bool {
-    if global.no_ansi
-        || settings
-            .var(env_names::NO_COLOR)
-            .is_some_and(|v| !v.is_empty())
-    {
+pub fn ansi(settings: &Settings, is_tty: bool) -> bool {
+    if settings.resolved.no_color {
         return false;
     }
-    let mode = if global.ansi != "auto" {
-        global.ansi.as_str()
-    } else {
-        settings.var(env_names::ANSI).unwrap_or("auto")
-    };
-    match mode {
+    match settings.resolved.ansi.as_str() {
         "never" => false,
         "always" => true,
         _ => is_tty,
@@ -309,5 +253,5 @@ pub async fn with_progress<T>(
     let renderer = renderer(global, settings).title(title);
     let result = verb(&renderer).await;
     renderer.finish();
-    result.map_err(|e| error(&e.to_string()))
+    result.map_err(|e| errors::ops_error(settings, e))
 }

@@ -9,6 +9,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::env_names;
+use crate::errors::{self, report};
 use crate::output;
 use crate::settings::Settings;
 
@@ -117,37 +118,22 @@ pub fn project_options(global: &GlobalFlags, settings: &Settings) -> ProjectOpti
     }
 }
 
-pub(crate) fn report(settings: &Settings, diags: &Diagnostics) {
-    for w in &diags.warnings {
-        output::warn(settings, w);
-    }
-}
-
-/// Prints the warnings so far and the failure (with its position when known); exit status 1.
-pub(crate) fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailure) -> u8 {
-    report(settings, diags);
-    let mut message = failure.error.to_string();
-    if let Some(location) = &failure.location {
-        if location.pos.is_some() {
-            message.push_str(&format!("\n  at {location}"));
-        }
-    }
-    output::error(&message);
-    1
-}
-
 /// The project loaded but encoding/json refused a value (a non-finite float): compose prints
 /// the marshalling error after the load warnings, even with `-q`.
 fn json_failure(settings: &Settings, diags: &Diagnostics, error: &emit::UnsupportedValue) -> u8 {
     report(settings, diags);
-    output::error(&error.to_string());
-    1
+    errors::error(&error.to_string()).0
+}
+
+/// Prints the warnings so far and the failure; the exit status.
+pub(crate) fn fail(settings: &Settings, diags: &Diagnostics, failure: LoadFailure) -> u8 {
+    errors::load_failure(settings, diags, failure).0
 }
 
 pub fn run(global: &GlobalFlags, args: &ConfigArgs, settings: &Settings) -> u8 {
     // The flag also turns normalisation off; the variable only changes the name separator.
     let compatibility_flag = on(global.compatibility);
-    let compatibility = compatibility_flag || settings.flag(env_names::COMPATIBILITY);
+    let compatibility = settings.resolved.compatibility;
     let switches = LoadSwitches {
         interpolate: !on(args.no_interpolate) && !on(args.variables),
         normalize: !on(args.no_normalize) && !compatibility_flag,

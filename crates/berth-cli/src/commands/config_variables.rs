@@ -22,7 +22,7 @@ pub fn run(
         Ok((model, _)) => model,
         Err(f) => return super::config::fail(settings, &diags, f),
     };
-    super::config::report(settings, &diags);
+    crate::errors::report(settings, &diags);
     let mut variables: Vec<Variable> = extract_variables(&model).into_values().collect();
     // compose iterates a Go map (random order); berth prints them sorted.
     variables.sort_by(|a, b| a.name.cmp(&b.name));

@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit, ProjectRef};
-use crate::env_names;
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -40,8 +40,7 @@ fn request(
         Some("all") => Some(RemoveImages::All),
         Some(other) => return Err(error(&format!("invalid --rmi option {other:?}"))),
     };
-    let remove_orphans =
-        args.remove_orphans.unwrap_or(false) || settings.flag(env_names::REMOVE_ORPHANS);
+    let remove_orphans = args.remove_orphans.unwrap_or(false) || settings.resolved.remove_orphans;
     // With `-p` and no file, the name is enough; otherwise the file says what to remove.
     let project = if global.project_name.is_some() && global.file.is_empty() {
         common::load_spec_if_present(global, settings)?
@@ -86,5 +85,5 @@ pub async fn plan(
     let (target, options) = request(global, args, settings)?;
     berth_ops::down::plan(engine, &target.name, target.project.as_ref(), &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }

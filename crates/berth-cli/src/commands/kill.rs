@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, Exit, ProjectRef};
-use crate::env_names;
+use crate::errors;
 use crate::output;
 use crate::settings::Settings;
 
@@ -40,7 +40,7 @@ fn request(
         signal: args.signal.clone(),
         remove_orphans: args
             .remove_orphans
-            .unwrap_or_else(|| settings.flag(env_names::REMOVE_ORPHANS)),
+            .unwrap_or(settings.resolved.remove_orphans),
     };
     Ok((target, options))
 }
@@ -62,7 +62,7 @@ pub fn run(global: &GlobalFlags, args: &KillArgs, settings: &Settings) -> u8 {
                 Ok(0)
             }
             Ok(KillOutcome::Killed) => Ok(0),
-            Err(e) => Err(common::ops_error(e)),
+            Err(e) => Err(errors::ops_error(settings, e)),
         }
     })
 }
@@ -77,5 +77,5 @@ pub async fn plan(
     let (target, options) = request(global, args, settings)?;
     berth_ops::kill::plan(engine, &target.name, target.project.as_ref(), &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }

@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, Exit};
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -62,5 +63,5 @@ pub async fn plan(
         pause,
     )
     .await
-    .map_err(common::ops_error)
+    .map_err(|e| errors::ops_error(settings, e))
 }

@@ -7,8 +7,9 @@ use berth_ops::ps::PsOptions;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, block_on, CmdResult, Exit};
-use crate::commands::config::{fail, project_options, report};
+use crate::commands::config::project_options;
 use crate::env_names;
+use crate::errors::report;
 use crate::output;
 use crate::settings::Settings;
 
@@ -107,7 +108,7 @@ fn project_or_name(
         }
         Err(failure) => match env_name {
             Some(name) => Ok((None, name)),
-            None => Err(Exit(fail(settings, &diags, failure))),
+            None => Err(crate::errors::load_failure(settings, &diags, failure)),
         },
     }
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, Exit, ProjectRef};
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -35,7 +36,7 @@ fn request(
             enable: args.services.clone(),
             ..ProjectFlags::default()
         };
-        project::apply(p, &flags).map_err(common::ops_error)?;
+        project::apply(p, &flags).map_err(|e| errors::ops_error(settings, e))?;
     }
     let options = RestartOptions {
         services: args.services.clone(),
@@ -69,5 +70,5 @@ pub async fn plan(
     let (target, options) = request(global, args, settings)?;
     berth_ops::restart::plan(engine, &target.name, target.project.as_ref(), &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, Exit, ProjectRef};
+use crate::errors;
 use crate::output;
 use crate::settings::Settings;
 
@@ -69,7 +70,7 @@ pub fn run(global: &GlobalFlags, args: &RmArgs, settings: &Settings) -> u8 {
         }
         let containers = berth_ops::rm::stopped(engine.read_only(), name, project, &options)
             .await
-            .map_err(common::ops_error)?;
+            .map_err(|e| errors::ops_error(settings, e))?;
         if containers.is_empty() {
             output::info("No stopped containers\n");
             return Ok(0);
@@ -104,13 +105,13 @@ pub async fn plan(
         let stop = stop_options(&options);
         plan = berth_ops::stop::plan(engine, name, project, &stop)
             .await
-            .map_err(common::ops_error)?;
+            .map_err(|e| errors::ops_error(settings, e))?;
         // Nothing was stopped: the containers `-s` stops count as stopped.
         options.dry_run = true;
     }
     let containers = berth_ops::rm::stopped(engine, name, project, &options)
         .await
-        .map_err(common::ops_error)?;
+        .map_err(|e| errors::ops_error(settings, e))?;
     plan.append(berth_ops::rm::plan(&containers, &options));
     Ok(plan)
 }

@@ -12,6 +12,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -59,7 +60,7 @@ fn request(
         scale: replicas.into_iter().collect(),
         ..ProjectFlags::default()
     };
-    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    project::apply(&mut project, &flags).map_err(|e| errors::ops_error(settings, e))?;
     let options = UpOptions {
         plan: PlanOptions {
             services,
@@ -93,7 +94,7 @@ pub async fn plan(
     let (project, options) = request(global, args, settings)?;
     berth_ops::up::plan(engine, &project, &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }
 
 #[cfg(test)]

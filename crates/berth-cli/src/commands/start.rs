@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, Exit, ProjectRef};
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -53,5 +54,5 @@ pub async fn plan(
     let (target, options) = request(global, args, settings)?;
     berth_ops::start::plan(engine, &target.name, target.project.as_ref(), &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }

@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_int, GlobalFlags};
 use crate::commands::common::{self, Exit, ProjectRef};
+use crate::errors;
 use crate::settings::Settings;
 
 #[derive(Debug, Args, Default)]
@@ -56,5 +57,5 @@ pub async fn plan(
     let (target, options) = request(global, args, settings)?;
     berth_ops::stop::plan(engine, &target.name, target.project.as_ref(), &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }

@@ -12,7 +12,7 @@ use berth_ops::project::{self, ProjectFlags};
 use berth_ops::up::{PlanOptions, UpOptions};
 use berth_ops::Project;
 use berth_plan::graph::{Graph, Widen};
-use berth_plan::Container;
+use berth_plan::Observed;
 use berth_plan::{Plan, Recreate};
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
-use crate::env_names;
+use crate::errors;
 use crate::output;
 use crate::settings::Settings;
 
@@ -238,8 +238,8 @@ fn up_options(
     recreate_deps: bool,
     renew: bool,
 ) -> Result<UpOptions, Exit> {
-    let remove_orphans = on(c.remove_orphans) || settings.flag(env_names::REMOVE_ORPHANS);
-    let ignore_orphans = settings.flag(env_names::IGNORE_ORPHANS);
+    let remove_orphans = on(c.remove_orphans) || settings.resolved.remove_orphans;
+    let ignore_orphans = settings.resolved.ignore_orphans;
     if ignore_orphans && remove_orphans {
         return Err(error(
             "cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans",
@@ -325,7 +325,7 @@ fn create_request(
     warn_unsupported(settings, &args.create);
     let mut project = common::load_spec(global, settings, &args.services)?;
     let flags = project_flags(&args.create, None)?;
-    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    project::apply(&mut project, &flags).map_err(|e| errors::ops_error(settings, e))?;
     let mut options = up_options(
         global,
         settings,
@@ -360,7 +360,7 @@ pub async fn plan_create(
     let (project, options) = create_request(global, args, settings)?;
     berth_ops::up::plan(engine, &project, &options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }
 
 /// `up`'s checked flags: the project with them applied, the options, and whether it runs
@@ -394,7 +394,7 @@ fn up_request(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> Resul
             return Err(error(&format!("no such service: {from}")));
         }
     }
-    project::apply(&mut project, &flags).map_err(common::ops_error)?;
+    project::apply(&mut project, &flags).map_err(|e| errors::ops_error(settings, e))?;
     let mut options = up_options(
         global,
         settings,
@@ -432,49 +432,70 @@ pub fn run_up(global: &GlobalFlags, args: &UpArgs, settings: &Settings) -> u8 {
         });
     };
     // The project's name is known before its file is read: the engine lists its containers
-    // while the file loads on another thread (most of a no-op `up` is these two).
+    // while the file loads on another thread, and is asked about the project's networks,
+    // volumes and images as soon as it has loaded (most of a no-op `up` is these).
     std::thread::scope(|scope| {
-        let loading = scope.spawn(|| up_request(global, args, settings));
+        let (loaded, loading) = tokio::sync::oneshot::channel();
+        scope.spawn(|| {
+            let _ = loaded.send(up_request(global, args, settings));
+        });
         common::block_on(async {
             let connected = common::try_connect(global, settings).await;
-            let listed = match &connected {
-                Ok(engine) => Some(observe::containers(engine.read_only(), &name, true).await),
-                Err(_) => None,
+            let (listed, (request, resources)) = match &connected {
+                Ok(engine) => {
+                    let read = engine.read_only();
+                    tokio::join!(observe::containers(read, &name, true), async {
+                        let request = loading.await;
+                        let resources = match &request {
+                            Ok(Ok(r)) if r.project.name == name => {
+                                Some(observe::resources(read, &r.project).await)
+                            }
+                            _ => None,
+                        };
+                        (request, resources)
+                    })
+                }
+                Err(_) => (Ok(Vec::new()), (loading.await, None)),
             };
             // A load failure is reported first, as when nothing runs alongside it.
-            let request = loading
-                .join()
-                .unwrap_or_else(|_| Err(error("loading failed")))?;
+            let request = request.unwrap_or_else(|_| Err(error("loading failed")))?;
             let engine = connected.map_err(common::engine_error)?;
-            let listed = listed
-                .transpose()
-                .map_err(common::engine_error)?
-                .filter(|_| request.project.name == name);
-            up(global, settings, args, &request, &engine, listed).await
+            let observed = match resources {
+                Some(resources) => {
+                    let listed = listed.map_err(common::engine_error)?;
+                    let resources = resources.map_err(common::engine_error)?;
+                    let read = engine.read_only();
+                    let observed =
+                        observe::with_containers(read, &request.project, resources, listed).await;
+                    Some(observed.map_err(common::engine_error)?)
+                }
+                None => None,
+            };
+            up(global, settings, args, &request, &engine, observed).await
         })
     })
 }
 
-/// Runs `up` as the request says, detached or attached; `listed`: the project's containers
-/// when they were listed already.
+/// Runs `up` as the request says, detached or attached; `observed`: the engine's state when
+/// it was observed already.
 async fn up(
     global: &GlobalFlags,
     settings: &Settings,
     args: &UpArgs,
     request: &UpRequest,
     engine: &Engine,
-    listed: Option<Vec<Container>>,
+    observed: Option<Observed>,
 ) -> common::CmdResult {
     let (project, options) = (&request.project, &request.options);
     match &request.attach {
         None => {
             execute(
-                global, settings, engine, project, options, listed, "Running",
+                global, settings, engine, project, options, observed, "Running",
             )
             .await
         }
         Some(attach) => {
-            execute_attached(global, settings, args, engine, request, attach, listed).await
+            execute_attached(global, settings, args, engine, request, attach, observed).await
         }
     }
 }
@@ -489,7 +510,7 @@ pub async fn plan_up(
     let request = up_request(global, args, settings)?;
     berth_ops::up::plan(engine, &request.project, &request.options)
         .await
-        .map_err(common::ops_error)
+        .map_err(|e| errors::ops_error(settings, e))
 }
 
 async fn execute(
@@ -498,15 +519,15 @@ async fn execute(
     engine: &Engine,
     project: &Project,
     options: &UpOptions,
-    listed: Option<Vec<Container>>,
+    observed: Option<Observed>,
     title: &str,
 ) -> common::CmdResult {
     let renderer = common::renderer(global, settings).title(title);
-    let result = berth_ops::up::up(engine, project, options, listed, &renderer).await;
+    let result = berth_ops::up::up(engine, project, options, observed, &renderer).await;
     renderer.finish();
     match result {
         Ok(()) => Ok(0),
-        Err(e) => Err(error(&e.to_string())),
+        Err(e) => Err(errors::ops_error(settings, e)),
     }
 }
 
@@ -568,11 +589,11 @@ async fn execute_attached(
     engine: &Engine,
     request: &UpRequest,
     attach: &AttachOptions,
-    listed: Option<Vec<Container>>,
+    observed: Option<Observed>,
 ) -> common::CmdResult {
     let (project, options) = (&request.project, &request.options);
     let renderer = common::renderer(global, settings);
-    let ansi = common::ansi(global, settings, settings.stdout_is_tty);
+    let ansi = common::ansi(settings, settings.stdout_is_tty);
     let printer = LogPrinter::new(
         LogStyle {
             color: ansi && !on(args.no_color),
@@ -581,9 +602,7 @@ async fn execute_attached(
         },
         // compose paints `Aborting…` with its progress colours, which only NO_COLOR turns
         // off (not `--ansi`, nor a pipe).
-        settings
-            .var(env_names::NO_COLOR)
-            .is_none_or(|v| v.is_empty()),
+        !settings.resolved.no_color,
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -602,10 +621,10 @@ async fn execute_attached(
         created: &created,
         stop_progress: &stop_renderer,
     };
-    let result = up_attached(&executor, project, options, attach, io, rx, listed).await;
+    let result = up_attached(&executor, project, options, attach, io, rx, observed).await;
     stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),
-        Err(e) => Err(error(&e.to_string())),
+        Err(e) => Err(errors::ops_error(settings, e)),
     }
 }

@@ -50,7 +50,7 @@ pub use healthcheck::Healthcheck;
 pub use model::{ModelConfig, ServiceModel};
 pub use network::{Ipam, IpamPool, Network, ServiceNetwork};
 pub use ports::{PortMode, Protocol, ServicePort};
-pub use project::{Project, Separator};
+pub use project::{ContainerNameConflict, Project, Separator};
 pub use secret_config::{FileObject, FileReference};
 pub use service::{
     Blkio, CredentialSpec, DependencyCondition, DeviceMapping, EnvFile, Extends, Logging,

@@ -45,6 +45,17 @@ pub struct Project {
     pub separator: Separator,
 }
 
+/// Two services with one `container_name`; the message is compose-go's, stray `{}"`
+/// included.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "services.{service}: container name {container_name:?} is already in use by service {{}}\""
+)]
+pub struct ContainerNameConflict {
+    pub service: String,
+    pub container_name: String,
+}
+
 /// `-` in container names, `_` under `--compatibility` (compose's `api.Separator`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Separator {
@@ -91,7 +102,7 @@ impl Project {
 
     /// compose-go's `CheckContainerNameUnicity`, which `create` runs first: two services
     /// may not have one `container_name`. The message is compose-go's, stray `{}"` included.
-    pub fn check_container_name_unicity(&self) -> Result<(), String> {
+    pub fn check_container_name_unicity(&self) -> Result<(), ContainerNameConflict> {
         let mut services: Vec<&Service> = self.services.values().collect();
         services.sort_by(|a, b| a.name.cmp(&b.name));
         let mut seen: Vec<&str> = Vec::new();
@@ -100,10 +111,10 @@ impl Project {
                 continue;
             };
             if seen.contains(&name) {
-                return Err(format!(
-                    "services.{}: container name {name:?} is already in use by service {{}}\"",
-                    s.name
-                ));
+                return Err(ContainerNameConflict {
+                    service: s.name.clone(),
+                    container_name: name.to_string(),
+                });
             }
             seen.push(name);
         }

@@ -46,14 +46,14 @@ impl Executor<'_> {
         tty: bool,
         source: &str,
     ) -> OpsResult<()> {
-        let failed =
-            |code: i64| OpsError::message(format!("{service} hook exited with status {code}"));
+        let failed = |code: i64| OpsError::HookFailed {
+            service: service.to_string(),
+            code,
+        };
         let Some(engine) = self.hands.live() else {
             // compose's dry-run client creates the exec and only says what it would run.
             if self.hook_output.is_some() {
-                return Err(OpsError::message(
-                    "interactive exec is not supported in dry-run mode",
-                ));
+                return Err(OpsError::InteractiveDryRun);
             }
             let command: Vec<String> = hook
                 .command

@@ -118,9 +118,11 @@ impl Outcome {
     fn id(&self, target: &Target) -> OpsResult<String> {
         match &target.container {
             ContainerRef::Existing(id) => Ok(id.clone()),
-            ContainerRef::Created(step) => self.created.get(step).cloned().ok_or_else(|| {
-                OpsError::message(format!("container {} was not created", target.name))
-            }),
+            ContainerRef::Created(step) => self
+                .created
+                .get(step)
+                .cloned()
+                .ok_or_else(|| OpsError::NotCreated(target.name.clone())),
         }
     }
 }
@@ -352,9 +354,10 @@ impl<'a> Executor<'a> {
                         Ok(id) => id,
                         Err(e) => {
                             self.progress.event(status::error(subject));
-                            return Err(OpsError::message(format!(
-                                "failed to create network {name}: {e}"
-                            )));
+                            return Err(OpsError::CreateNetwork {
+                                name: name.clone(),
+                                source: e,
+                            });
                         }
                     },
                 };
@@ -392,9 +395,10 @@ impl<'a> Executor<'a> {
                         Err(e) if e.is_not_found() && *if_unused => return Ok(Done::Reported),
                         Err(e) => {
                             self.progress.event(status::error(subject));
-                            return Err(OpsError::message(format!(
-                                "failed to remove network {name}: {e}"
-                            )));
+                            return Err(OpsError::RemoveNetwork {
+                                name: name.clone(),
+                                source: e,
+                            });
                         }
                     }
                 }
@@ -449,10 +453,15 @@ impl<'a> Executor<'a> {
                     Some(engine) => {
                         let mut spec = (**spec).clone();
                         if let Some(deferred) = deferred {
-                            let created = &lock(state).created.clone();
-                            deferred
-                                .fill(&mut spec, &|s| created.get(&s).cloned())
-                                .map_err(OpsError::message)?;
+                            let ids = deferred
+                                .services
+                                .iter()
+                                .map(|(service, step)| {
+                                    let made = lock(state).created.get(step).cloned();
+                                    Ok((*step, made.ok_or(OpsError::NotCreated(service.clone()))?))
+                                })
+                                .collect::<OpsResult<Vec<_>>>()?;
+                            deferred.fill(&mut spec, &ids)?;
                         }
                         let created = engine
                             .create_container_with_mac(
@@ -584,7 +593,7 @@ impl<'a> Executor<'a> {
             Operation::Wait {
                 targets,
                 timeout,
-                expired,
+                purpose,
             } => {
                 let ids: Vec<Vec<(String, String)>> = targets
                     .iter()
@@ -595,10 +604,10 @@ impl<'a> Executor<'a> {
                             .collect::<OpsResult<Vec<_>>>()
                     })
                     .collect::<OpsResult<_>>()?;
-                self.wait(targets, &ids, *timeout, expired).await?;
+                self.wait(targets, &ids, *timeout, *purpose).await?;
             }
             Operation::Keep { .. } => {}
-            Operation::Refuse { message } => return Err(OpsError::message(message.clone())),
+            Operation::Refuse { error } => return Err(error.clone().into()),
         }
         Ok(Done::Normally)
     }

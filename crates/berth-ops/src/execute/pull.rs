@@ -38,7 +38,7 @@ impl Executor<'_> {
         pulling.text = "Pulling".into();
         self.progress.event(pulling);
         let reference =
-            ImageRef::parse_docker_ref(image).map_err(|e| OpsError::message(e.to_string()))?;
+            ImageRef::parse_docker_ref(image).map_err(|e| OpsError::Reference(e.to_string()))?;
         let credentials = options.credentials.get(&reference.domain).cloned();
         let fail = |message: &str| {
             let (status, text) = if has_build {
@@ -68,7 +68,10 @@ impl Executor<'_> {
                     other => other.to_string(),
                 };
                 fail(&message);
-                return Err(OpsError::message(format!("{image}: {message}")));
+                return Err(OpsError::NotInRegistry {
+                    image: image.to_string(),
+                    message,
+                });
             }
             self.pulled(name);
             return Ok(String::new());

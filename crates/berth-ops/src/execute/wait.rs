@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use berth_plan::graph::Condition;
-use berth_plan::plan::WaitFor;
+use berth_plan::plan::{WaitFor, WaitPurpose};
 
 use super::Executor;
-use crate::error::{OpsError, OpsResult};
+use crate::error::{OpsError, OpsResult, Unready};
 use crate::events::{status, Event};
 
 const POLL: Duration = Duration::from_millis(500);
@@ -16,8 +16,7 @@ const POLL: Duration = Duration::from_millis(500);
 enum Check {
     Pending,
     Done,
-    /// Failed; the message is compose's.
-    Failed(String),
+    Failed(Unready),
 }
 
 type Containers<'a> = &'a [(String, String)];
@@ -29,7 +28,7 @@ impl Executor<'_> {
         targets: &[WaitFor],
         ids: &[Vec<(String, String)>],
         timeout: Option<Duration>,
-        expired: &str,
+        purpose: WaitPurpose,
     ) -> OpsResult<()> {
         let all = futures_util::future::try_join_all(
             targets
@@ -40,7 +39,10 @@ impl Executor<'_> {
         match timeout {
             Some(t) if !t.is_zero() => match tokio::time::timeout(t, all).await {
                 Ok(r) => r.map(|_| ()),
-                Err(_) => Err(OpsError::message(expired)),
+                Err(_) => Err(OpsError::WaitExpired {
+                    purpose,
+                    timeout: t,
+                }),
             },
             _ => all.await.map(|_| ()),
         }
@@ -62,10 +64,10 @@ impl Executor<'_> {
             let state = inspect.state.unwrap_or_default();
             let status_text = state.status.map(|s| s.to_string()).unwrap_or_default();
             if status_text == "exited" {
-                return Ok(Check::Failed(format!(
-                    "container {name} exited ({})",
-                    state.exit_code.unwrap_or(0)
-                )));
+                return Ok(Check::Failed(Unready::Exited {
+                    container: name,
+                    code: state.exit_code.unwrap_or(0),
+                }));
             }
             let has_healthcheck = inspect
                 .config
@@ -79,9 +81,7 @@ impl Executor<'_> {
                 continue;
             }
             let Some(health) = state.health else {
-                return Ok(Check::Failed(format!(
-                    "container {name} has no healthcheck configured"
-                )));
+                return Ok(Check::Failed(Unready::NoHealthcheck(name)));
             };
             match health
                 .status
@@ -90,12 +90,13 @@ impl Executor<'_> {
                 .as_str()
             {
                 "healthy" => {}
-                "unhealthy" => return Ok(Check::Failed(format!("container {name} is unhealthy"))),
+                "unhealthy" => return Ok(Check::Failed(Unready::Unhealthy(name))),
                 "starting" => return Ok(Check::Pending),
                 other => {
-                    return Ok(Check::Failed(format!(
-                        "container {name} had unexpected health status {other:?}"
-                    )))
+                    return Ok(Check::Failed(Unready::UnexpectedHealth {
+                        container: name,
+                        status: other.to_string(),
+                    }))
                 }
             }
         }
@@ -153,7 +154,7 @@ impl Executor<'_> {
                             events(status::healthy);
                             return Ok(());
                         }
-                        Check::Failed(message) => {
+                        Check::Failed(failure) => {
                             if !required {
                                 let what = if fallback {
                                     "is not running or is unhealthy"
@@ -165,17 +166,17 @@ impl Executor<'_> {
                                     &format!("optional dependency {dep:?} {what}"),
                                 );
                                 self.progress.warning(&format!(
-                                    "optional dependency {dep:?} {what}: {message}"
+                                    "optional dependency {dep:?} {what}: {failure}"
                                 ));
                                 return Ok(());
                             }
-                            if fallback {
-                                return Err(OpsError::message(message));
+                            if !fallback {
+                                events(status::error);
                             }
-                            events(status::error);
-                            return Err(OpsError::message(format!(
-                                "dependency failed to start: {message}"
-                            )));
+                            return Err(OpsError::NotReady {
+                                failure,
+                                dependency: !fallback,
+                            });
                         }
                     }
                 }
@@ -194,9 +195,12 @@ impl Executor<'_> {
                             .warning(&format!("optional dependency {suffix}"));
                         return Ok(());
                     }
-                    let message = format!("service {suffix}");
-                    reason_events(status::failed, &message);
-                    return Err(OpsError::message(message));
+                    let failed = OpsError::NotCompleted {
+                        service: dep.to_string(),
+                        code,
+                    };
+                    reason_events(status::failed, &failed.to_string());
+                    return Err(failed);
                 }
             }
         }

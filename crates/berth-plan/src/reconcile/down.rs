@@ -76,7 +76,7 @@ pub fn reconcile_down(
             if graph.contains(s) {
                 chosen.push(s.clone());
             } else if project.is_some() {
-                return Err(PlanError::new(format!("no such service: {s}")));
+                return Err(PlanError::NoSuchService(s.clone()));
             }
         }
         if chosen.is_empty() {
@@ -87,7 +87,7 @@ pub fn reconcile_down(
     // Selected services and what depends on them go down (`WithRootNodesAndDown`).
     let going_down = graph
         .select(&selected, Widen::Dependents)
-        .map_err(|s| PlanError::new(format!("no such service: {s}")))?;
+        .map_err(PlanError::NoSuchService)?;
     let empty = Project::default();
     let hooks_from = project.unwrap_or(&empty);
     let mut done: indexmap::IndexMap<&str, Vec<StepId>> = indexmap::IndexMap::new();

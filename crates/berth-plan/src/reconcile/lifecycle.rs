@@ -11,7 +11,9 @@ use super::PlanError;
 use crate::convert::injected_files;
 use crate::graph::{Graph, Widen};
 use crate::observed::{Container, Observed, State};
-use crate::plan::{ContainerRef, Operation, Phase, Plan, Report, StepId, Target, WaitFor, Word};
+use crate::plan::{
+    ContainerRef, Operation, Phase, Plan, Report, StepId, Target, WaitFor, WaitPurpose, Word,
+};
 
 fn target(c: &Container) -> Target {
     Target {
@@ -74,7 +76,7 @@ fn wait_dependencies(
             continue;
         };
         if !graph.contains(dep) {
-            return Err(PlanError::new(format!("no such service: {dep}")));
+            return Err(PlanError::NoSuchService(dep.to_string()));
         }
         if !graph.waits_for(dep) {
             continue;
@@ -85,11 +87,14 @@ fn wait_dependencies(
             .map(target)
             .collect();
         if list.is_empty() {
-            let message = format!("{dependant} is missing dependency {dep}");
+            let missing = PlanError::MissingDependency {
+                service: dependant.to_string(),
+                dependency: dep.to_string(),
+            };
             if config.required {
-                return Err(PlanError::new(message));
+                return Err(missing);
             }
-            plan.warnings.push(message);
+            plan.warnings.push(missing.to_string());
             continue;
         }
         targets.push(WaitFor {
@@ -106,7 +111,7 @@ fn wait_dependencies(
         Operation::Wait {
             targets,
             timeout,
-            expired: "timeout waiting for dependencies".into(),
+            purpose: WaitPurpose::Dependencies,
         },
         format!("{dependant} depends on them"),
         after,
@@ -137,19 +142,15 @@ pub fn reconcile_start(
         Some(p) => Graph::of_project(p),
         None => {
             if containers.is_empty() {
-                return Err(PlanError::new(format!(
-                    "no container found for project {name:?}: not found"
-                )));
+                return Err(PlanError::NoContainers(name.to_string()));
             }
             let graph = Graph::of_labels(&containers);
             if let Some(missing) = options.services.iter().find(|s| !graph.contains(s)) {
-                return Err(PlanError::new(format!(
-                    "no such service: {missing:?}: not found"
-                )));
+                return Err(PlanError::NoSuchServiceRunning(missing.clone()));
             }
             graph
                 .select(&options.services, Widen::Dependencies)
-                .map_err(|s| PlanError::new(format!("no such service: {s}")))?
+                .map_err(PlanError::NoSuchService)?
         }
     };
     let mut plan = Plan::default();
@@ -172,7 +173,7 @@ pub fn reconcile_start(
             }
             let refuse = plan.add(
                 Operation::Refuse {
-                    message: format!("service {service:?} has no container to start"),
+                    error: PlanError::NothingToStart(service.to_string()),
                 },
                 "",
                 after,
@@ -188,8 +189,7 @@ pub fn reconcile_start(
         {
             // Secrets and configs given inline are copied in before each start.
             if let Some((p, s)) = spec {
-                let files =
-                    injected_files(p, s, None).map_err(|e| PlanError::new(e.to_string()))?;
+                let files = injected_files(p, s, None)?;
                 for file in files {
                     after = vec![plan.add(
                         Operation::CopyFile {
@@ -307,7 +307,7 @@ pub fn reconcile_restart(
         Some(p) => Graph::of_project(p),
         None => Graph::of_labels(&containers),
     };
-    let unknown = |s: String| PlanError::new(format!("no such service: {s}"));
+    let unknown = PlanError::NoSuchService;
     if options.no_deps {
         graph = graph
             .select(&options.services, Widen::Nothing)

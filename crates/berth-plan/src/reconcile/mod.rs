@@ -4,6 +4,7 @@
 //! `mustRecreate`, `ensureNetwork`, `ensureVolume`, `isOrphaned`).
 
 pub mod down;
+mod error;
 pub mod explain;
 pub mod lifecycle;
 pub mod pull;
@@ -177,31 +178,7 @@ pub enum NetworkAction {
     },
 }
 
-/// Errors the network and volume checks report as compose does, with the warning compose
-/// printed before failing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanError {
-    pub message: String,
-    pub warning: Option<String>,
-}
-
-impl PlanError {
-    pub fn new(message: impl Into<String>) -> PlanError {
-        let message = message.into();
-        PlanError {
-            message,
-            warning: None,
-        }
-    }
-}
-
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for PlanError {}
+pub use error::PlanError;
 
 /// A decision and the warning compose prints on the way.
 pub type Decision<T> = (T, Option<String>);
@@ -221,9 +198,7 @@ pub fn plan_network(
     if external {
         return match found {
             Some(n) => Ok((NetworkAction::External { id: n.id.clone() }, None)),
-            None => Err(PlanError::new(format!(
-                "network {name} declared as external, but could not be found"
-            ))),
+            None => Err(PlanError::ExternalNetworkMissing(name.to_string())),
         };
     }
     let Some(found) = found else {
@@ -244,11 +219,10 @@ pub fn plan_network(
         .map(String::as_str)
         .unwrap_or("");
     if label != key {
-        return Err(PlanError {
-            message: format!(
-                "network {name} was found but has incorrect label {} set to {label:?} (expected: {key:?})",
-                labels::NETWORK
-            ),
+        return Err(PlanError::NetworkLabel {
+            name: name.to_string(),
+            found: label.to_string(),
+            expected: key.to_string(),
             warning,
         });
     }
@@ -284,9 +258,7 @@ pub fn plan_volume(
     use berth_model::labels;
     let Some(found) = found else {
         if external {
-            return Err(PlanError::new(format!(
-                "external volume {name:?} not found"
-            )));
+            return Err(PlanError::ExternalVolumeMissing(name.to_string()));
         }
         return Ok((VolumeAction::Create, None));
     };
@@ -478,10 +450,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            err.message,
+            err.to_string(),
             "network p_default was found but has incorrect label com.docker.compose.network set to \"\" (expected: \"default\")"
         );
-        assert!(err.warning.unwrap().contains("was not created by compose"));
+        assert!(err
+            .warning()
+            .unwrap()
+            .contains("was not created by compose"));
         let ours = labelled(&[
             ("com.docker.compose.project", "p"),
             ("com.docker.compose.network", "default"),
@@ -494,7 +469,7 @@ mod tests {
         assert_eq!(
             plan_network("p", "default", "p_default", true, "h", None)
                 .unwrap_err()
-                .message,
+                .to_string(),
             "network p_default declared as external, but could not be found"
         );
     }
@@ -516,7 +491,7 @@ mod tests {
         assert_eq!(
             plan_volume("p", "gone", true, "h", None)
                 .unwrap_err()
-                .message,
+                .to_string(),
             "external volume \"gone\" not found"
         );
     }

@@ -55,7 +55,7 @@ pub fn reconcile_pulls(
     for service in project.services.values() {
         let image = service.image_name(project);
         let local = observed.image(&image);
-        if must_pull(service, local, now).map_err(PlanError::new)? {
+        if must_pull(service, local, now).map_err(PlanError::PullPolicy)? {
             let reason = match (&service.pull_policy, local) {
                 (Some(policy), Some(_)) => format!("pull_policy {policy}"),
                 _ => format!("image {image} missing"),

@@ -22,7 +22,7 @@ use crate::graph::{Condition, Graph};
 use crate::observed::{AnonymousVolume, Container, Observed, State};
 use crate::plan::{
     placeholder, ContainerRef, Deferred, Operation, Phase, Plan, Report, StepId, Target, WaitFor,
-    Word,
+    WaitPurpose, Word,
 };
 
 /// `up`/`create` options, as the command line resolved them.
@@ -124,9 +124,7 @@ pub fn reconcile_up(
         containers: IndexMap::new(),
         converged: IndexMap::new(),
     };
-    project
-        .check_container_name_unicity()
-        .map_err(PlanError::new)?;
+    project.check_container_name_unicity()?;
     let images = image_ids(project, observed)?;
     planner.networks()?;
     planner.volumes()?;
@@ -161,10 +159,10 @@ fn image_ids(project: &Project, observed: &Observed) -> Result<HashMap<String, S
                 ids.insert(service.name.clone(), image.id.clone());
             }
             None if service.build.is_some() && service.scale() != 0 => {
-                return Err(PlanError::new(format!(
-                    "service {:?} needs image {reference} built, and berth cannot build images yet: build it with `docker compose build {}` first",
-                    service.name, service.name
-                )))
+                return Err(PlanError::NeedsBuild {
+                    service: service.name.clone(),
+                    image: reference,
+                })
             }
             None => {
                 ids.insert(service.name.clone(), String::new());
@@ -554,7 +552,7 @@ impl Planner<'_> {
                 service
                     .config_hash
                     .resolve(&|s| first.get(s).map(|(id, _)| id.clone()))
-                    .map_err(PlanError::new)?
+                    .map_err(PlanError::Unmarshallable)?
             } else {
                 // Known once the referenced containers exist: the existing ones diverge.
                 "<config hash>".to_string()
@@ -566,10 +564,7 @@ impl Planner<'_> {
                     .as_deref()
                     .is_some_and(|n| !n.is_empty())
             {
-                return Err(PlanError::new(format!(
-                    "services.scale: can't set container_name and {} as container name must be unique",
-                    service.name
-                )));
+                return Err(PlanError::ScaleWithContainerName(service.name.clone()));
             }
             let named =
                 self.options.services.is_empty() || self.options.services.iter().any(|n| n == name);
@@ -746,7 +741,7 @@ impl Planner<'_> {
                 proxy_env: &options.proxy_env,
                 api_socket_config: None,
             };
-            container_spec(&inputs).map_err(|e| PlanError::new(e.to_string()))
+            Ok(container_spec(&inputs)?)
         };
         let mut planned = Vec::new();
         let mut last = Vec::new();
@@ -1019,11 +1014,14 @@ impl Planner<'_> {
                     .map(|p| p.target.clone())
                     .collect();
                 if list.is_empty() {
-                    let message = format!("{} is missing dependency {dep}", service.name);
+                    let missing = PlanError::MissingDependency {
+                        service: service.name.clone(),
+                        dependency: dep.to_string(),
+                    };
                     if config.required {
-                        after = vec![self.refuse(message, after)];
+                        after = vec![self.refuse(missing, after)];
                     } else {
-                        self.plan.warnings.push(message);
+                        self.plan.warnings.push(missing.to_string());
                     }
                     continue;
                 }
@@ -1039,7 +1037,7 @@ impl Planner<'_> {
                     Operation::Wait {
                         targets,
                         timeout: self.options.wait_timeout,
-                        expired: "timeout waiting for dependencies".into(),
+                        purpose: WaitPurpose::Dependencies,
                     },
                     format!("{name} depends on them"),
                     after.clone(),
@@ -1050,8 +1048,7 @@ impl Planner<'_> {
             }
             let list = self.containers.get(name).cloned().unwrap_or_default();
             if list.is_empty() {
-                let step =
-                    self.refuse(format!("service {name:?} has no container to start"), after);
+                let step = self.refuse(PlanError::NothingToStart(name.to_string()), after);
                 started.insert(name.to_string(), vec![step]);
                 continue;
             }
@@ -1076,7 +1073,7 @@ impl Planner<'_> {
                             )];
                         }
                     }
-                    Err(e) => before = vec![self.refuse(e.to_string(), before)],
+                    Err(e) => before = vec![self.refuse(e.into(), before)],
                 }
                 let step = start_steps(
                     &mut self.plan,
@@ -1093,9 +1090,9 @@ impl Planner<'_> {
         }
     }
 
-    fn refuse(&mut self, message: String, after: Vec<StepId>) -> StepId {
+    fn refuse(&mut self, error: PlanError, after: Vec<StepId>) -> StepId {
         self.plan.add(
-            Operation::Refuse { message },
+            Operation::Refuse { error },
             String::new(),
             after,
             Phase::Start,
@@ -1139,18 +1136,11 @@ impl Planner<'_> {
         if targets.is_empty() {
             return;
         }
-        let timeout = self.options.wait_timeout;
-        let expired = format!(
-            "application not healthy after {}",
-            timeout
-                .map(|t| berth_model::gofmt::format_duration(t.as_nanos() as i64))
-                .unwrap_or_default()
-        );
         self.plan.add(
             Operation::Wait {
                 targets,
-                timeout,
-                expired,
+                timeout: self.options.wait_timeout,
+                purpose: WaitPurpose::Application,
             },
             "--wait",
             Vec::new(),
