@@ -168,16 +168,6 @@ pub async fn up_attached(
     let silent = crate::events::Silent(executor.progress);
     let quiet = executor.reporting_to(&silent, Some(consumer));
     let stopping = executor.reporting_to(stop_progress, Some(consumer));
-    // compose follows the services named on the command line, else the attached ones.
-    let named = &options.plan.services;
-    let watched: Vec<&Followed> = if named.is_empty() {
-        attached.iter().collect()
-    } else {
-        attached
-            .iter()
-            .filter(|f| named.contains(&f.service))
-            .collect()
-    };
     let run = async {
         // Deaths are followed from before the starts: one that comes first is not missed.
         let since = std::time::SystemTime::now()

@@ -449,7 +449,7 @@ impl Plan {
                 json!({
                     "step": s.id.0 + 1,
                     "operation": s.op.kind(),
-                    "object": s.op.object(self),
+                    "object": s.op.object(),
                     "description": s.op.describe(self),
                     "reason": s.reason,
                     "after": s.after.iter().map(|a| a.0 + 1).collect::<Vec<_>>(),
@@ -509,14 +509,9 @@ impl Operation {
         }
     }
 
-    /// The object the step acts on, by name.
-    pub fn object(&self, plan: &Plan) -> String {
-        let _ = plan;
+    /// The container the step acts on, if it acts on one that exists before it.
+    pub fn target(&self) -> Option<&Target> {
         match self {
-            Operation::PullImage { image, .. } => image.clone(),
-            Operation::CreateNetwork { name, .. } | Operation::RemoveNetwork { name, .. } => {
-                name.clone()
-            }
             Operation::DisconnectNetwork { container, .. }
             | Operation::ConnectNetwork { container, .. }
             | Operation::CopyFile { container, .. }
@@ -529,8 +524,22 @@ impl Operation {
             | Operation::PauseContainer { container }
             | Operation::UnpauseContainer { container }
             | Operation::RunHook { container, .. }
-            | Operation::Keep { container } => container.name.clone(),
-            Operation::CreateVolume { name, .. } | Operation::RemoveVolume { name } => name.clone(),
+            | Operation::Keep { container } => Some(container),
+            _ => None,
+        }
+    }
+
+    /// The object the step acts on, by name.
+    pub fn object(&self) -> String {
+        if let Some(target) = self.target() {
+            return target.name.clone();
+        }
+        match self {
+            Operation::PullImage { image, .. } => image.clone(),
+            Operation::CreateNetwork { name, .. }
+            | Operation::RemoveNetwork { name, .. }
+            | Operation::CreateVolume { name, .. }
+            | Operation::RemoveVolume { name } => name.clone(),
             Operation::RemoveImage { reference } => reference.clone(),
             Operation::CreateContainer { spec, .. } => spec.name.clone(),
             Operation::Wait { targets, .. } => targets
@@ -538,7 +547,7 @@ impl Operation {
                 .map(|t| t.service.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
-            Operation::Refuse { .. } => String::new(),
+            _ => String::new(),
         }
     }
 
@@ -619,19 +628,6 @@ impl Operation {
         };
         let mut op = self;
         match &mut op {
-            Operation::DisconnectNetwork { container, .. }
-            | Operation::ConnectNetwork { container, .. }
-            | Operation::CopyFile { container, .. }
-            | Operation::StartContainer { container }
-            | Operation::StopContainer { container, .. }
-            | Operation::KillContainer { container, .. }
-            | Operation::RemoveContainer { container, .. }
-            | Operation::RenameContainer { container, .. }
-            | Operation::RestartContainer { container, .. }
-            | Operation::PauseContainer { container }
-            | Operation::UnpauseContainer { container }
-            | Operation::RunHook { container, .. }
-            | Operation::Keep { container } => shift_ref(&mut container.container),
             Operation::Wait { targets, .. } => {
                 for t in targets {
                     for c in &mut t.containers {
@@ -646,8 +642,31 @@ impl Operation {
                     *n += offset;
                 }
             }
-            _ => {}
+            other => {
+                if let Some(target) = other.target_mut() {
+                    shift_ref(&mut target.container);
+                }
+            }
         }
         op
+    }
+
+    fn target_mut(&mut self) -> Option<&mut Target> {
+        match self {
+            Operation::DisconnectNetwork { container, .. }
+            | Operation::ConnectNetwork { container, .. }
+            | Operation::CopyFile { container, .. }
+            | Operation::StartContainer { container }
+            | Operation::StopContainer { container, .. }
+            | Operation::KillContainer { container, .. }
+            | Operation::RemoveContainer { container, .. }
+            | Operation::RenameContainer { container, .. }
+            | Operation::RestartContainer { container, .. }
+            | Operation::PauseContainer { container }
+            | Operation::UnpauseContainer { container }
+            | Operation::RunHook { container, .. }
+            | Operation::Keep { container } => Some(container),
+            _ => None,
+        }
     }
 }

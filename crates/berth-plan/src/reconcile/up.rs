@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use super::explain::explain;
 use super::{
     converge_service, orphans, plan_network, plan_volume, ContainerAction, DesiredService,
-    NetworkAction, PlanError, Recreate, VolumeAction,
+    Divergence, NetworkAction, PlanError, Recreate, VolumeAction,
 };
 use crate::convert::{container_spec, injected_files, SpecInputs};
 use crate::graph::{Condition, Graph};
@@ -263,21 +263,8 @@ impl Planner<'_> {
                     NetworkState::Known(id)
                 }
                 NetworkAction::Create => {
-                    let step = self.plan.add(
-                        Operation::CreateNetwork {
-                            name: name.clone(),
-                            request: network_request(project, key),
-                        },
-                        format!("network {name} missing"),
-                        Vec::new(),
-                        Phase::Create,
-                        Report::new(
-                            format!("Network {name}"),
-                            Some(Word::Creating),
-                            Some(Word::Created),
-                        ),
-                    );
-                    self.prepared.push(step);
+                    let reason = format!("network {name} missing");
+                    self.create_network(key, &name, reason, Vec::new());
                     NetworkState::Created
                 }
                 NetworkAction::Recreate { id } => {
@@ -328,27 +315,38 @@ impl Planner<'_> {
                         Phase::Create,
                         Report::new(format!("Network {name}"), None, Some(Word::Removed)),
                     );
-                    let step = self.plan.add(
-                        Operation::CreateNetwork {
-                            name: name.clone(),
-                            request: network_request(project, key),
-                        },
-                        reason,
-                        vec![removed],
-                        Phase::Create,
-                        Report::new(
-                            format!("Network {name}"),
-                            Some(Word::Creating),
-                            Some(Word::Created),
-                        ),
-                    );
-                    self.prepared.push(step);
+                    self.create_network(key, &name, reason, vec![removed]);
                     NetworkState::Created
                 }
             };
             self.networks.insert(key.clone(), state);
         }
         Ok(())
+    }
+
+    /// The creation of network `key` (engine name `name`), which converging waits for.
+    fn create_network(
+        &mut self,
+        key: &str,
+        name: &str,
+        reason: String,
+        after: Vec<StepId>,
+    ) {
+        let step = self.plan.add(
+            Operation::CreateNetwork {
+                name: name.to_string(),
+                request: network_request(self.project, key),
+            },
+            reason,
+            after,
+            Phase::Create,
+            Report::new(
+                format!("Network {name}"),
+                Some(Word::Creating),
+                Some(Word::Created),
+            ),
+        );
+        self.prepared.push(step);
     }
 
     fn volumes(&mut self) -> Result<(), PlanError> {
@@ -574,7 +572,7 @@ impl Planner<'_> {
                 .map(|k| match self.networks.get(k) {
                     Some(NetworkState::Known(id)) => id.clone(),
                     // A network created by this plan has no container on it yet.
-                    _ => format!("<network {k} to create>"),
+                    Some(NetworkState::Created) | None => format!("<network {k} to create>"),
                 })
                 .collect();
             let desired = DesiredService {
@@ -617,7 +615,7 @@ impl Planner<'_> {
                         recreating = true;
                         ContainerAction::Recreate {
                             container,
-                            reason: super::Divergence::ConfigHash,
+                            reason: Divergence::ConfigHash,
                         }
                     }
                     other => other,
@@ -638,6 +636,17 @@ impl Planner<'_> {
             self.apply_actions(service, &desired, actions, &first, deferred, after)?;
         }
         Ok(())
+    }
+
+    /// The flag that forces `service`'s containers to be recreated.
+    fn forced_by(&self, service: &str) -> &'static str {
+        let options = self.options;
+        let named = options.services.is_empty() || options.services.iter().any(|s| s == service);
+        match (named, options.inherit) {
+            (true, false) => "-V: anonymous volumes renewed",
+            (true, true) => "--force-recreate",
+            (false, _) => "--always-recreate-deps",
+        }
     }
 
     /// The services whose containers must exist before this service's are created: those
@@ -791,15 +800,18 @@ impl Planner<'_> {
                     let (spec, warnings) =
                         spec_for(number, format!("{short}_{name}"), Some(replace), inherited)?;
                     self.plan.warnings.extend(warnings);
-                    let why = explain(
-                        project,
-                        self.observed,
-                        service,
-                        &container,
-                        reason,
-                        &spec,
-                        deferred.as_ref(),
-                    );
+                    let why = match reason {
+                        Divergence::Forced => self.forced_by(&service.name).to_string(),
+                        _ => explain(
+                            project,
+                            self.observed,
+                            service,
+                            &container,
+                            reason,
+                            &spec,
+                            deferred.as_ref(),
+                        ),
+                    };
                     let subject = container_subject(&container.name);
                     let mut before = [after.clone(), reference_steps.clone()].concat();
                     before.extend(self.stopped.get(&container.id).copied());
