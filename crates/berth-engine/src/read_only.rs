@@ -23,7 +23,7 @@ use crate::{Engine, EngineError};
 pub struct Recorded {
     /// The negotiated API version.
     pub api_version: (usize, usize),
-    /// `GET /containers/json?all=1` with the project filter.
+    /// `GET /containers/json` with the project filter (`all` or not, as the verb asked).
     pub containers: Vec<ContainerSummary>,
     /// `GET /networks/{name}`; `None`: not found.
     #[serde(default)]
@@ -138,9 +138,7 @@ impl<'a> ReadOnly<'a> {
                 .cloned()
                 .collect(),
         };
-        if filter.all {
-            self.note(|r| r.containers = list.clone());
-        }
+        self.note(|r| r.containers = list.clone());
         Ok(list)
     }
 

@@ -26,8 +26,12 @@ enum Place {
 /// How a setting's values compare.
 #[derive(Clone, Copy)]
 enum Kind {
-    /// One value (lists and objects whole).
+    /// One value (lists and objects whole). The container's value without a wanted one is
+    /// the image's (in `Config`) or the engine's default.
     Value,
+    /// One value the engine leaves unset when the file does not set it: a container that
+    /// has one the file no longer asks for shows a removed setting.
+    Removable,
     /// `K=V` entries, compared key by key; the image's own entries are not the file's.
     Env,
     /// A map compared key by key; compose's own labels and the image's are left out.
@@ -38,42 +42,42 @@ enum Kind {
 const RULES: &[(&str, Place, Kind)] = &[
     ("image", Place::Config("Image"), Kind::Value),
     ("environment", Place::Config("Env"), Kind::Env),
-    ("command", Place::Config("Cmd"), Kind::Value),
-    ("entrypoint", Place::Config("Entrypoint"), Kind::Value),
-    ("working_dir", Place::Config("WorkingDir"), Kind::Value),
-    ("user", Place::Config("User"), Kind::Value),
+    ("command", Place::Config("Cmd"), Kind::Removable),
+    ("entrypoint", Place::Config("Entrypoint"), Kind::Removable),
+    ("working_dir", Place::Config("WorkingDir"), Kind::Removable),
+    ("user", Place::Config("User"), Kind::Removable),
     ("hostname", Place::Config("Hostname"), Kind::Value),
-    ("domainname", Place::Config("Domainname"), Kind::Value),
-    ("tty", Place::Config("Tty"), Kind::Value),
-    ("stdin_open", Place::Config("OpenStdin"), Kind::Value),
-    ("stop_signal", Place::Config("StopSignal"), Kind::Value),
+    ("domainname", Place::Config("Domainname"), Kind::Removable),
+    ("tty", Place::Config("Tty"), Kind::Removable),
+    ("stdin_open", Place::Config("OpenStdin"), Kind::Removable),
+    ("stop_signal", Place::Config("StopSignal"), Kind::Removable),
     (
         "stop_grace_period",
         Place::Config("StopTimeout"),
-        Kind::Value,
+        Kind::Removable,
     ),
-    ("healthcheck", Place::Config("Healthcheck"), Kind::Value),
+    ("healthcheck", Place::Config("Healthcheck"), Kind::Removable),
     ("labels", Place::Config("Labels"), Kind::Labels),
-    ("ports", Place::Host("PortBindings"), Kind::Value),
-    ("volumes", Place::Host("Binds"), Kind::Value),
-    ("volumes", Place::Host("Mounts"), Kind::Value),
-    ("tmpfs", Place::Host("Tmpfs"), Kind::Value),
-    ("volumes_from", Place::Host("VolumesFrom"), Kind::Value),
-    ("links", Place::Host("Links"), Kind::Value),
+    ("ports", Place::Host("PortBindings"), Kind::Removable),
+    ("volumes", Place::Host("Binds"), Kind::Removable),
+    ("volumes", Place::Host("Mounts"), Kind::Removable),
+    ("tmpfs", Place::Host("Tmpfs"), Kind::Removable),
+    ("volumes_from", Place::Host("VolumesFrom"), Kind::Removable),
+    ("links", Place::Host("Links"), Kind::Removable),
     ("restart", Place::Host("RestartPolicy"), Kind::Value),
     ("network_mode", Place::Host("NetworkMode"), Kind::Value),
     ("pid", Place::Host("PidMode"), Kind::Value),
     ("ipc", Place::Host("IpcMode"), Kind::Value),
-    ("privileged", Place::Host("Privileged"), Kind::Value),
-    ("read_only", Place::Host("ReadonlyRootfs"), Kind::Value),
-    ("init", Place::Host("Init"), Kind::Value),
-    ("cap_add", Place::Host("CapAdd"), Kind::Value),
-    ("cap_drop", Place::Host("CapDrop"), Kind::Value),
-    ("security_opt", Place::Host("SecurityOpt"), Kind::Value),
-    ("extra_hosts", Place::Host("ExtraHosts"), Kind::Value),
-    ("dns", Place::Host("Dns"), Kind::Value),
-    ("dns_search", Place::Host("DnsSearch"), Kind::Value),
-    ("group_add", Place::Host("GroupAdd"), Kind::Value),
+    ("privileged", Place::Host("Privileged"), Kind::Removable),
+    ("read_only", Place::Host("ReadonlyRootfs"), Kind::Removable),
+    ("init", Place::Host("Init"), Kind::Removable),
+    ("cap_add", Place::Host("CapAdd"), Kind::Removable),
+    ("cap_drop", Place::Host("CapDrop"), Kind::Removable),
+    ("security_opt", Place::Host("SecurityOpt"), Kind::Removable),
+    ("extra_hosts", Place::Host("ExtraHosts"), Kind::Removable),
+    ("dns", Place::Host("Dns"), Kind::Removable),
+    ("dns_search", Place::Host("DnsSearch"), Kind::Removable),
+    ("group_add", Place::Host("GroupAdd"), Kind::Removable),
     ("mem_limit", Place::Host("Memory"), Kind::Value),
     (
         "mem_reservation",
@@ -84,9 +88,9 @@ const RULES: &[(&str, Place, Kind)] = &[
     ("cpu_shares", Place::Host("CpuShares"), Kind::Value),
     ("shm_size", Place::Host("ShmSize"), Kind::Value),
     ("pids_limit", Place::Host("PidsLimit"), Kind::Value),
-    ("sysctls", Place::Host("Sysctls"), Kind::Value),
-    ("ulimits", Place::Host("Ulimits"), Kind::Value),
-    ("devices", Place::Host("Devices"), Kind::Value),
+    ("sysctls", Place::Host("Sysctls"), Kind::Removable),
+    ("ulimits", Place::Host("Ulimits"), Kind::Removable),
+    ("devices", Place::Host("Devices"), Kind::Removable),
     ("logging", Place::Host("LogConfig"), Kind::Value),
 ];
 
@@ -151,15 +155,18 @@ pub fn explain(
                 );
             }
             let image = observed.image(&reference).and_then(|i| i.config.as_ref());
+            // Without `network_mode` the engine's network mode is the primary network:
+            // what changed is the service's networks, compared as such.
+            let own_mode = service.network_mode.is_some();
             let changes = observed
                 .inspected
                 .get(&container.id)
-                .map(|inspect| changes(spec, inspect, image))
+                .map(|inspect| changes(spec, inspect, image, own_mode))
                 .unwrap_or_default();
             if changes.is_empty() {
                 let wanted = service.config_hash.known().unwrap_or_default();
                 return format!(
-                    "configuration changed (config hash {} → {})",
+                    "configuration changed where the container does not show it (config hash {} → {})",
                     short_hash(&container.config_hash),
                     short_hash(wanted)
                 );
@@ -188,11 +195,13 @@ fn short_hash(hash: &str) -> String {
     hash[..hash.len().min(12)].to_string()
 }
 
-/// The settings whose values differ, as `setting old → new` (or `setting.KEY …`).
+/// The settings whose values differ, as `setting old → new` (or `setting.KEY …`);
+/// `network_mode`: whether the file sets the network mode (else the networks are compared).
 pub fn changes(
     spec: &ContainerSpec,
     inspect: &ContainerInspectResponse,
     image: Option<&bollard_stubs::models::ImageConfig>,
+    network_mode: bool,
 ) -> Vec<String> {
     let wanted = serde_json::to_value(&spec.body).unwrap_or(Json::Null);
     let config = serde_json::to_value(&inspect.config).unwrap_or(Json::Null);
@@ -200,18 +209,27 @@ pub fn changes(
     let image = serde_json::to_value(image).unwrap_or(Json::Null);
     let mut out = Vec::new();
     for (setting, place, kind) in RULES {
+        if *setting == "network_mode" && !network_mode {
+            continue;
+        }
         let (want, have, default) = match place {
             Place::Config(field) => (&wanted[field], &config[field], &image[field]),
             Place::Host(field) => (&wanted["HostConfig"][field], &host[field], &Json::Null),
         };
         match kind {
-            Kind::Value => {
+            Kind::Value | Kind::Removable => {
                 if !is_empty(want) && !covers(want, have) {
                     out.push(format!(
                         "{setting} {} → {}",
                         show(&like(have, want)),
                         show(want)
                     ));
+                } else if matches!(kind, Kind::Removable)
+                    && is_empty(want)
+                    && !is_empty(have)
+                    && have != default
+                {
+                    out.push(format!("{setting} removed (was {})", show(have)));
                 }
             }
             Kind::Env => out.extend(map_changes(
@@ -233,7 +251,39 @@ pub fn changes(
             }
         }
     }
+    if !network_mode {
+        out.extend(network_changes(spec, inspect));
+    }
     out.dedup();
+    out
+}
+
+/// The networks the container is on against those the file asks for.
+fn network_changes(spec: &ContainerSpec, inspect: &ContainerInspectResponse) -> Vec<String> {
+    let mut wanted: Vec<&str> = spec
+        .body
+        .networking_config
+        .iter()
+        .flat_map(|n| n.endpoints_config.iter().flatten())
+        .map(|(name, _)| name.as_str())
+        .chain(spec.connect.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let has: Vec<&str> = inspect
+        .network_settings
+        .iter()
+        .flat_map(|s| s.networks.iter().flatten())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let mut out: Vec<String> = wanted
+        .iter()
+        .filter(|w| !has.contains(w))
+        .map(|w| format!("networks: {w} added"))
+        .collect();
+    let mut gone: Vec<&&str> = has.iter().filter(|h| !wanted.contains(h)).collect();
+    gone.sort();
+    out.extend(gone.into_iter().map(|h| format!("networks: {h} removed")));
     out
 }
 
@@ -375,7 +425,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            changes(&want, &inspect, Some(&image)),
+            changes(&want, &inspect, Some(&image), false),
             [
                 r#"environment.DB_HOST "db" → "db2""#,
                 r#"environment.NEW added ("1")"#,
@@ -413,7 +463,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            changes(&want, &inspect, None),
+            changes(&want, &inspect, None, false),
             [
                 r#"command ["sleep","1"] → ["sleep","2"]"#,
                 r#"restart {"Name":"no"} → {"Name":"always"}"#,

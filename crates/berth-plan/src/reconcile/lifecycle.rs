@@ -113,7 +113,7 @@ fn wait_dependencies(
             timeout,
             purpose: WaitPurpose::Dependencies,
         },
-        format!("{dependant} depends on them"),
+        format!("before {dependant} starts"),
         after,
         Phase::Start,
         Report::silent(),

@@ -325,13 +325,7 @@ impl Planner<'_> {
     }
 
     /// The creation of network `key` (engine name `name`), which converging waits for.
-    fn create_network(
-        &mut self,
-        key: &str,
-        name: &str,
-        reason: String,
-        after: Vec<StepId>,
-    ) {
+    fn create_network(&mut self, key: &str, name: &str, reason: String, after: Vec<StepId>) {
         let step = self.plan.add(
             Operation::CreateNetwork {
                 name: name.to_string(),
@@ -1051,7 +1045,7 @@ impl Planner<'_> {
                         timeout: self.options.wait_timeout,
                         purpose: WaitPurpose::Dependencies,
                     },
-                    format!("{name} depends on them"),
+                    format!("before {name} starts"),
                     after.clone(),
                     Phase::Start,
                     Report::silent(),
