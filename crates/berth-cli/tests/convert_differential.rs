@@ -398,6 +398,7 @@ fn run_case(case: &str) {
             api_version: (1, 41),
             proxy_env: &none,
             api_socket_config: None,
+            files: &berth_ops::observe::LocalFiles,
         };
         let (container, warnings) =
             container_spec(&inputs).unwrap_or_else(|e| panic!("{service_name}: {e}"));
@@ -676,6 +677,7 @@ fn run_error_case(case: &str) {
                 api_version: (1, 41),
                 proxy_env: &none,
                 api_socket_config: None,
+                files: &berth_ops::observe::LocalFiles,
             };
             container_spec(&inputs).err()
         })

@@ -7,6 +7,9 @@ use berth_engine::{ContainerFilter, EngineError, ObjectFilter, ReadOnly};
 use berth_model::compose::Project;
 use berth_model::gotime::Timestamp;
 use berth_model::labels::{self, project_filter};
+use std::path::Path;
+
+use berth_plan::convert::{self, HostFiles, HostSnapshot};
 use berth_plan::observed::LocalImage;
 use berth_plan::reconcile::down::{image_candidates, DownOptions};
 use berth_plan::{AnonymousVolume, Container, Network, Observed, State, Volume};
@@ -98,8 +101,44 @@ pub async fn with_containers(
     Ok(Observed {
         containers,
         inspected: inspected.into_iter().flatten().collect(),
+        files: host_files(project),
         ..resources
     })
+}
+
+/// The host's files as they are on disk: what conversion reads or checks, read here, with
+/// the rest of the observation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalFiles;
+
+impl HostFiles for LocalFiles {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        // Worded as Go's `os.Open` errors, as compose reports them.
+        std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+}
+
+/// The files the project's containers need from the host, read now.
+fn host_files(project: &Project) -> HostSnapshot {
+    let (read, check) = convert::host_files(project);
+    HostSnapshot {
+        read: read
+            .into_iter()
+            .map(|p| (p.clone(), LocalFiles.read(&p)))
+            .collect(),
+        exists: check
+            .into_iter()
+            .map(|p| (p.clone(), LocalFiles.exists(&p)))
+            .collect(),
+    }
 }
 
 /// What `down` removes: every container of the project, its networks and (with `-v`)
@@ -152,7 +191,7 @@ pub async fn observe_down(
         networks,
         volumes,
         images,
-        inspected: IndexMap::new(),
+        ..Observed::default()
     })
 }
 

@@ -3,6 +3,8 @@
 //! containers whose recreation must be explained. Filled in by berth-ops' `observe`.
 
 use bollard_stubs::models::{ContainerInspectResponse, ImageConfig};
+
+use crate::convert::HostSnapshot;
 use indexmap::IndexMap;
 
 /// A container's state as the engine reports it.
@@ -122,6 +124,8 @@ pub struct Observed {
     /// The containers whose configuration differs from the file's (by config hash), as the
     /// engine's inspect reports them, by ID: what explains their recreation.
     pub inspected: IndexMap<String, ContainerInspectResponse>,
+    /// The host's files the containers' creation reads (seccomp profiles, secret files).
+    pub files: HostSnapshot,
 }
 
 impl Observed {

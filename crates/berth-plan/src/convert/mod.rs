@@ -18,7 +18,8 @@ mod networks;
 mod resources;
 mod unsupported;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use crate::observed::AnonymousVolume;
 use berth_model::compose::{Healthcheck, Service};
@@ -93,6 +94,57 @@ pub struct SpecInputs<'a> {
     /// For `use_api_socket`: the docker config file written into the container (the
     /// registry credentials); `None` writes one without credentials and warns.
     pub api_socket_config: Option<&'a str>,
+    /// The host's files the container's creation reads or checks.
+    pub files: &'a dyn HostFiles,
+}
+
+/// What creating a container needs of the host's files: seccomp profiles are read, secret
+/// files checked. They come in from outside, so that conversion (and reconciliation) does no
+/// I/O: berth-ops reads them with the rest of what it observes.
+pub trait HostFiles: Sync + std::fmt::Debug {
+    /// The file's content, or why it cannot be read (worded as Go's `os.Open` errors).
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+    fn exists(&self, path: &Path) -> bool;
+}
+
+/// The host's files, as read before planning: the answers to [`HostFiles`] for the paths
+/// [`host_files`] names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostSnapshot {
+    pub read: BTreeMap<PathBuf, Result<Vec<u8>, String>>,
+    pub exists: BTreeMap<PathBuf, bool>,
+}
+
+impl HostFiles for HostSnapshot {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        self.read
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| Err("no such file or directory".into()))
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.exists.get(path).copied().unwrap_or(false)
+    }
+}
+
+/// The host files the project's containers need: (profiles to read, files to check).
+pub fn host_files(project: &Project) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut read = Vec::new();
+    let mut check = Vec::new();
+    for service in project.services.values() {
+        read.extend(resources::seccomp_profiles(project, service));
+        for r in &service.secrets {
+            if let Some(file) = project.secrets.get(&r.source).and_then(|s| s.file.clone()) {
+                check.push(PathBuf::from(file));
+            }
+        }
+    }
+    read.sort();
+    read.dedup();
+    check.sort();
+    check.dedup();
+    (read, check)
 }
 
 impl SpecInputs<'_> {
@@ -141,7 +193,8 @@ pub fn container_spec(inputs: &SpecInputs) -> Result<(ContainerSpec, Vec<String>
 
     let net = networks::settings(inputs, service)?;
     let mounts = mounts::build(inputs, service, &mut warnings)?;
-    let (security_opt, unconfined) = resources::security_opts(project, &service.security_opt)?;
+    let (security_opt, unconfined) =
+        resources::security_opts(project, &service.security_opt, inputs.files)?;
     let exposed = resources::exposed_ports(service);
 
     let mut host_config = HostConfig {

@@ -350,7 +350,7 @@ fn secret_mounts(
             );
         }
         let file = secret.file.clone().unwrap_or_default();
-        if !std::path::Path::new(&file).exists() {
+        if !inputs.files.exists(std::path::Path::new(&file)) {
             warnings.push(format!("secret file {} does not exist", secret.name));
         }
         out.insert(

@@ -3,6 +3,7 @@
 //! policy, ports, security options, logging, namespaces.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use berth_model::compose::{DeviceRequest as ComposeDeviceRequest, Restart, Service};
 use bollard_stubs::models::{
@@ -11,7 +12,7 @@ use bollard_stubs::models::{
     RestartPolicy, RestartPolicyNameEnum, ThrottleDevice,
 };
 
-use super::ConvertError;
+use super::{ConvertError, HostFiles};
 use berth_model::compose::Project;
 
 /// Sets the `Resources` part of the HostConfig.
@@ -249,6 +250,7 @@ pub(super) fn port_bindings(s: &Service) -> PortMap {
 pub(super) fn security_opts(
     project: &Project,
     opts: &[String],
+    files: &dyn HostFiles,
 ) -> Result<(Option<Vec<String>>, bool), ConvertError> {
     let mut unconfined = false;
     let mut parsed = Vec::new();
@@ -271,16 +273,11 @@ pub(super) fn security_opts(
         };
         match value {
             Some(file) if key == "seccomp" && file != "unconfined" && file != "builtin" => {
-                let path = if std::path::Path::new(file).is_absolute() {
-                    std::path::PathBuf::from(file)
-                } else {
-                    std::path::Path::new(&project.working_dir).join(file)
-                };
-                let text = std::fs::read(&path).map_err(|e| {
+                let path = seccomp_path(project, file);
+                let text = files.read(&path).map_err(|e| {
                     ConvertError::Invalid(format!(
-                        "opening seccomp profile ({file}) failed: open {}: {}",
+                        "opening seccomp profile ({file}) failed: open {}: {e}",
                         path.display(),
-                        io_message(&e)
                     ))
                 })?;
                 let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
@@ -303,12 +300,26 @@ fn compact_json(value: &serde_json::Value) -> String {
 }
 
 /// Go's wording for the common open errors.
-fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+/// Where a `seccomp=<file>` profile is: absolute, or relative to the project.
+fn seccomp_path(project: &Project, file: &str) -> PathBuf {
+    if Path::new(file).is_absolute() {
+        PathBuf::from(file)
+    } else {
+        Path::new(&project.working_dir).join(file)
     }
+}
+
+/// The seccomp profiles `service`'s `security_opt` names, which its creation reads.
+pub(super) fn seccomp_profiles(project: &Project, service: &Service) -> Vec<PathBuf> {
+    service
+        .security_opt
+        .iter()
+        .filter_map(|opt| {
+            let (key, value) = opt.split_once('=').or_else(|| opt.split_once(':'))?;
+            (key == "seccomp" && value != "unconfined" && value != "builtin")
+                .then(|| seccomp_path(project, value))
+        })
+        .collect()
 }
 
 pub(super) fn cgroupns_mode(cgroup: Option<&str>) -> Option<HostConfigCgroupnsModeEnum> {

@@ -48,6 +48,22 @@ fn load_with(yaml: &str, files: &[(&str, &str)]) -> Fixture {
     Fixture { dir, spec }
 }
 
+/// The host's files as they are on disk.
+#[derive(Debug)]
+struct Disk;
+
+impl HostFiles for Disk {
+    fn read(&self, path: &std::path::Path) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".into(),
+            _ => e.to_string(),
+        })
+    }
+    fn exists(&self, path: &std::path::Path) -> bool {
+        path.exists()
+    }
+}
+
 /// What the inputs borrow, with defaults: API 1.41, no other containers.
 struct Env {
     containers: IndexMap<String, String>,
@@ -89,6 +105,7 @@ fn try_convert(
         api_version: env.api,
         proxy_env: &env.proxy,
         api_socket_config: None,
+        files: &Disk,
     };
     container_spec(&inputs)
 }
@@ -896,6 +913,7 @@ fn a_recreate_keeps_the_final_name_as_alias_and_sets_replace() {
         api_version: env.api,
         proxy_env: &env.proxy,
         api_socket_config: None,
+        files: &Disk,
     };
     let (spec, _) = container_spec(&inputs).unwrap();
     assert_eq!(spec.name, "0123456789ab_x-s-1");

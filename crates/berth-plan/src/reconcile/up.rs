@@ -743,6 +743,7 @@ impl Planner<'_> {
                 api_version: options.api_version,
                 proxy_env: &options.proxy_env,
                 api_socket_config: None,
+                files: &self.observed.files,
             };
             Ok(container_spec(&inputs)?)
         };
