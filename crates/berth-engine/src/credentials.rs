@@ -10,69 +10,71 @@ use indexmap::IndexMap;
 /// The key docker uses in `auths` for Docker Hub.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
-/// The docker CLI's config file, parsed (`None` when absent or unreadable).
-fn config_file(env: &IndexMap<String, String>) -> Option<serde_json::Value> {
-    let dir = match env.get("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
-        Some(d) => d.clone(),
-        None => format!("{}/.docker", env.get("HOME")?),
-    };
-    let text = std::fs::read_to_string(format!("{dir}/config.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
+/// The docker CLI's config file, read once per command: its proxies and its credentials.
+#[derive(Debug, Clone, Default)]
+pub struct DockerConfigFile(Option<serde_json::Value>);
 
-/// The proxy variables the docker CLI adds to every container (`ParseProxyConfig`): the
-/// config file's `proxies` entry for the engine `host`, else its `default` one, each set in
-/// upper and lower case.
-pub fn proxy_env(env: &IndexMap<String, String>, host: &str) -> IndexMap<String, String> {
-    let mut vars = IndexMap::new();
-    let Some(config) = config_file(env) else {
-        return vars;
-    };
-    let Some(proxies) = config.get("proxies") else {
-        return vars;
-    };
-    let Some(entry) = proxies.get(host).or_else(|| proxies.get("default")) else {
-        return vars;
-    };
-    for (key, name) in [
-        ("httpProxy", "HTTP_PROXY"),
-        ("httpsProxy", "HTTPS_PROXY"),
-        ("noProxy", "NO_PROXY"),
-        ("ftpProxy", "FTP_PROXY"),
-        ("allProxy", "ALL_PROXY"),
-    ] {
-        if let Some(value) = entry.get(key).and_then(|v| v.as_str()) {
-            vars.insert(name.to_string(), value.to_string());
-            vars.insert(name.to_lowercase(), value.to_string());
-        }
+impl DockerConfigFile {
+    /// The file parsed (empty when absent or unreadable).
+    pub fn read(env: &IndexMap<String, String>) -> Self {
+        let dir = match env.get("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+            Some(d) => d.clone(),
+            None => match env.get("HOME") {
+                Some(home) => format!("{home}/.docker"),
+                None => return Self(None),
+            },
+        };
+        let text = std::fs::read_to_string(format!("{dir}/config.json")).ok();
+        Self(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
-    vars
-}
 
-/// Credentials for the registry `domain`, if the config file has some.
-pub fn registry_credentials(
-    env: &IndexMap<String, String>,
-    domain: &str,
-) -> Option<DockerCredentials> {
-    let config = config_file(env)?;
-    let key = if domain == "docker.io" {
-        DOCKER_HUB_KEY
-    } else {
-        domain
-    };
-    let entry = config.get("auths")?.get(key)?;
-    let auth = entry.get("auth")?.as_str()?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(auth)
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (username, password) = decoded.split_once(':')?;
-    Some(DockerCredentials {
-        username: Some(username.to_string()),
-        password: Some(password.to_string()),
-        serveraddress: Some(key.to_string()),
-        ..Default::default()
-    })
+    /// The proxy variables the docker CLI adds to every container (`ParseProxyConfig`): the
+    /// config file's `proxies` entry for the engine `host`, else its `default` one, each set
+    /// in upper and lower case.
+    pub fn proxy_env(&self, host: &str) -> IndexMap<String, String> {
+        let mut vars = IndexMap::new();
+        let Some(proxies) = self.0.as_ref().and_then(|c| c.get("proxies")) else {
+            return vars;
+        };
+        let Some(entry) = proxies.get(host).or_else(|| proxies.get("default")) else {
+            return vars;
+        };
+        for (key, name) in [
+            ("httpProxy", "HTTP_PROXY"),
+            ("httpsProxy", "HTTPS_PROXY"),
+            ("noProxy", "NO_PROXY"),
+            ("ftpProxy", "FTP_PROXY"),
+            ("allProxy", "ALL_PROXY"),
+        ] {
+            if let Some(value) = entry.get(key).and_then(|v| v.as_str()) {
+                vars.insert(name.to_string(), value.to_string());
+                vars.insert(name.to_lowercase(), value.to_string());
+            }
+        }
+        vars
+    }
+
+    /// Credentials for the registry `domain`, if the file has some.
+    pub fn credentials(&self, domain: &str) -> Option<DockerCredentials> {
+        let key = if domain == "docker.io" {
+            DOCKER_HUB_KEY
+        } else {
+            domain
+        };
+        let entry = self.0.as_ref()?.get("auths")?.get(key)?;
+        let auth = entry.get("auth")?.as_str()?;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(auth)
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (username, password) = decoded.split_once(':')?;
+        Some(DockerCredentials {
+            username: Some(username.to_string()),
+            password: Some(password.to_string()),
+            serveraddress: Some(key.to_string()),
+            ..Default::default()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +96,7 @@ mod tests {
         )]
         .into_iter()
         .collect();
-        let vars = proxy_env(&env, "unix:///var/run/docker.sock");
+        let vars = DockerConfigFile::read(&env).proxy_env("unix:///var/run/docker.sock");
         let list: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             list,
@@ -123,10 +125,11 @@ mod tests {
         )]
         .into_iter()
         .collect();
-        let creds = registry_credentials(&env, "127.0.0.1:5000").unwrap();
+        let file = DockerConfigFile::read(&env);
+        let creds = file.credentials("127.0.0.1:5000").unwrap();
         assert_eq!(creds.username.as_deref(), Some("user"));
         assert_eq!(creds.password.as_deref(), Some("pass"));
-        assert!(registry_credentials(&env, "docker.io").is_none());
+        assert!(file.credentials("docker.io").is_none());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

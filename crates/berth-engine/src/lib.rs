@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
-pub use credentials::{proxy_env, registry_credentials};
+pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;
 pub use read_only::{ReadOnly, Recorded};
 

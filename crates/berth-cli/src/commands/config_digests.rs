@@ -18,6 +18,7 @@ pub fn resolve(model: &mut Value, env: &IndexMap<String, String>) -> Result<(), 
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let mut engine = None;
+        let config_file = berth_engine::DockerConfigFile::read(env);
         // Services often share an image: one registry round trip per distinct reference.
         let mut pinned_by_ref: IndexMap<String, String> = IndexMap::new();
         for name in names {
@@ -39,7 +40,7 @@ pub fn resolve(model: &mut Value, env: &IndexMap<String, String>) -> Result<(), 
                     );
                 }
                 let Some(engine) = &engine else { continue };
-                let credentials = berth_engine::registry_credentials(env, &parsed.domain);
+                let credentials = config_file.credentials(&parsed.domain);
                 let digest = engine
                     .distribution_digest(&parsed.to_string(), credentials)
                     .await

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use berth_engine::{Engine, ReadOnly};
+use berth_engine::{DockerConfigFile, Engine, ReadOnly};
 use berth_model::compose::PullPolicy;
 use berth_model::image_ref::ImageRef;
 use berth_ops::attach::{up_attached, AttachOptions, Attachment, Cascade};
@@ -259,6 +259,7 @@ fn up_options(
     } else {
         Recreate::Diverged
     };
+    let config_file = DockerConfigFile::read(&settings.env);
     Ok(UpOptions {
         plan: PlanOptions {
             services: services.to_vec(),
@@ -267,30 +268,30 @@ fn up_options(
             inherit: !renew,
             remove_orphans,
             ignore_orphans,
-            proxy_env: berth_engine::proxy_env(
-                &settings.env,
-                &common::docker_host(global, settings),
-            ),
+            proxy_env: config_file.proxy_env(&common::docker_host(global, settings)),
             ..PlanOptions::default()
         },
         run: common::run_options(global, settings),
         assume_yes: on(c.yes),
-        pull: pull_options(settings, project, c),
+        pull: pull_options(settings, &config_file, project, c),
     })
 }
 
 /// How `up` and `create` pull: `--quiet-pull`, the docker CLI's progress bar rule, and the
 /// config file's credentials for the registries the services' images come from.
-fn pull_options(settings: &Settings, project: &Project, c: &CreateFlags) -> PullOptions {
+fn pull_options(
+    settings: &Settings,
+    config_file: &DockerConfigFile,
+    project: &Project,
+    c: &CreateFlags,
+) -> PullOptions {
     let mut credentials = IndexMap::new();
     for image in project.images() {
         let Ok(reference) = ImageRef::parse_docker_ref(&image) else {
             continue;
         };
         if !credentials.contains_key(&reference.domain) {
-            if let Some(found) =
-                berth_engine::registry_credentials(&settings.env, &reference.domain)
-            {
+            if let Some(found) = config_file.credentials(&reference.domain) {
                 credentials.insert(reference.domain, found);
             }
         }
