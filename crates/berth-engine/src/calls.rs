@@ -39,6 +39,12 @@ pub enum RunEvent {
     Died(i64),
 }
 
+/// A container attached to: its output, and the writer of its input.
+pub struct Attached {
+    pub output: BoxStream<'static, Result<Output, EngineError>>,
+    pub input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+}
+
 /// Which containers a list call returns.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerFilter {
@@ -313,6 +319,82 @@ impl Engine {
                 async move { output(&host, item) }
             })
             .boxed())
+    }
+
+    /// Attaches to a container's output and, with `stdin`, its input (`docker run`'s
+    /// attach, made before the start so nothing is missed): the output stream and the
+    /// writer of its input. Shutting the writer down closes the container's stdin.
+    pub async fn attach_container(
+        &self,
+        id: &str,
+        stdin: bool,
+    ) -> Result<Attached, EngineError> {
+        let options = q::AttachContainerOptions {
+            stream: true,
+            stdin,
+            stdout: true,
+            stderr: true,
+            ..Default::default()
+        };
+        let attached = self
+            .docker
+            .attach_container(id, Some(options))
+            .await
+            .map_err(|e| self.fail(e))?;
+        let host = self.host.clone();
+        let output = attached
+            .output
+            .filter_map(move |item| {
+                let host = host.clone();
+                async move { output(&host, item) }
+            })
+            .boxed();
+        Ok(Attached {
+            output,
+            input: attached.input,
+        })
+    }
+
+    /// Waits for the container to reach `condition` (`next-exit`, `removed`); returns its
+    /// exit code. The wait is registered when the call is sent: call it before the start.
+    pub fn wait_container(
+        &self,
+        id: &str,
+        condition: &str,
+    ) -> futures_util::future::BoxFuture<'static, Result<i64, EngineError>> {
+        let options = q::WaitContainerOptions {
+            condition: condition.to_string(),
+        };
+        let host = self.host.clone();
+        let mut stream = self.docker.wait_container(id, Some(options)).boxed();
+        futures_util::FutureExt::boxed(async move {
+            match stream.next().await {
+                Some(Ok(r)) => Ok(r.status_code),
+                // bollard turns a non-zero status into an error.
+                Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => {
+                    Ok(code)
+                }
+                Some(Err(e)) => Err(EngineError::from_bollard(&host, e)),
+                None => Ok(0),
+            }
+        })
+    }
+
+    /// Sets the size of a container's TTY.
+    pub async fn resize_container_tty(
+        &self,
+        id: &str,
+        height: u16,
+        width: u16,
+    ) -> Result<(), EngineError> {
+        let options = q::ResizeContainerTTYOptions {
+            h: i32::from(height),
+            w: i32::from(width),
+        };
+        self.docker
+            .resize_container_tty(id, options)
+            .await
+            .map_err(|e| self.fail(e))
     }
 
     /// A container's output from second `since` on, followed while it runs, each line led
