@@ -8,6 +8,7 @@ mod error;
 pub mod explain;
 pub mod lifecycle;
 pub mod pull;
+pub mod run;
 pub mod up;
 
 use std::fmt;
