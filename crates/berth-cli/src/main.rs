@@ -7,6 +7,7 @@ mod env_names;
 mod errors;
 mod output;
 mod settings;
+#[allow(dead_code)] // what `exec` and `attach` use of it
 mod terminal;
 
 use std::process::ExitCode;

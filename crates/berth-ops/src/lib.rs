@@ -16,6 +16,7 @@ pub mod project;
 pub mod ps;
 pub mod restart;
 pub mod rm;
+pub mod run;
 pub mod start;
 pub mod stop;
 pub mod top;
