@@ -13,6 +13,7 @@ pub mod plan;
 pub mod ps;
 pub mod restart;
 pub mod rm;
+pub mod run;
 pub mod scale;
 pub mod start;
 pub mod stop;
