@@ -54,9 +54,11 @@ pub fn run_environment(
             Some((k, v)) => {
                 out.insert(k.to_string(), v.to_string());
             }
+            // Unset in the project environment: left out (`ToMapping` drops nil values).
             None => {
-                let value = project.environment.get(entry).cloned().unwrap_or_default();
-                out.insert(entry.clone(), value);
+                if let Some(value) = project.environment.get(entry) {
+                    out.insert(entry.clone(), value.clone());
+                }
             }
         }
     }
@@ -171,8 +173,8 @@ pub fn apply_run(project: &mut Project, run: &RunOverrides) -> Result<(), LoadEr
                 Some((k, v)) => (k.to_string(), Some(v.to_string())),
                 None => (entry.clone(), environment.get(entry).cloned()),
             };
-            // `RemoveEmpty`: unset and empty values are dropped, not overridden.
-            if let Some(value) = value.filter(|v| !v.is_empty()) {
+            // `RemoveEmpty`: unset variables are dropped; empty values override.
+            if let Some(value) = value {
                 env.insert(key, Value::String(value));
             }
         }

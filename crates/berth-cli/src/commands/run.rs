@@ -104,7 +104,7 @@ pub struct RunArgs {
     pub workdir: Option<String>,
     /// SERVICE [COMMAND] [ARGS...]: flags after SERVICE belong to the command (cobra's
     /// `SetInterspersed(false)`).
-    #[arg(value_name = "SERVICE", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(value_name = "SERVICE", trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
