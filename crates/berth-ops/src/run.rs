@@ -104,7 +104,11 @@ pub async fn run(
     let Some(engine) = executor.hands.live() else {
         return Ok(RunOutcome::Exited(0));
     };
-    attached(&quiet, plan, &mut outcome, start, engine, &id, options, io).await
+    let tty = project
+        .services
+        .get(&options.plan.service)
+        .is_some_and(|s| s.tty);
+    attached(&quiet, plan, &mut outcome, start, engine, &id, options, tty, io).await
 }
 
 /// The docker CLI's `RunStart` when attached: attach, register the wait, start, then pass
@@ -118,6 +122,7 @@ async fn attached(
     engine: &Engine,
     id: &str,
     options: &RunOptions,
+    project_tty: bool,
     io: RunIo<'_>,
 ) -> OpsResult<RunOutcome> {
     let RunIo {
@@ -138,6 +143,7 @@ async fn attached(
         .run_part(plan, outcome, |s| s.id == start, OnError::Stop)
         .await?;
 
+    let tty = project_tty;
     let mut writer = attach.input;
     let pump_input = async move {
         let Some(mut input) = input else {
@@ -148,8 +154,12 @@ async fn attached(
                 break;
             }
         }
-        // The end of the input closes the container's stdin (StdinOnce).
-        let _ = writer.shutdown().await;
+        // The end of the input closes the container's stdin (StdinOnce); a TTY's is left
+        // open, as the docker CLI leaves it: closing it hangs the terminal up before the
+        // container's output is read.
+        if !tty {
+            let _ = writer.shutdown().await;
+        }
         // The write half must outlive the output: dropping it would end the attachment.
         std::future::pending::<()>().await;
     };

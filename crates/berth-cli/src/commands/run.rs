@@ -256,6 +256,7 @@ fn request(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> Result<
             interactive,
             use_aliases: on(args.use_aliases),
             slug,
+            stdin_is_terminal: terminal::stdin_is_terminal(),
         },
         pull: crate::commands::up::pull_options(settings, &config_file, &project, quiet_pull),
         run: common::run_options(global, settings),
@@ -373,10 +374,6 @@ pub fn run(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> u8 {
     common::block_on(async {
         let request = request(global, args, settings)?;
         let detach = request.options.detach;
-        // The docker CLI's `CheckTty`.
-        if !detach && request.tty && request.interactive && !terminal::stdin_is_terminal() {
-            return Err(error("the input device is not a TTY"));
-        }
         let engine = common::connect(global, settings).await?;
         let renderer = if request.quiet {
             let warn_settings = settings.clone();

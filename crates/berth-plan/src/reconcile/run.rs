@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub use_aliases: bool,
     /// The container's `com.docker.compose.slug` (its name ends with the first 12 of it).
     pub slug: String,
+    /// Whether berth's standard input is a terminal: a TTY with stdin attached needs one.
+    pub stdin_is_terminal: bool,
 }
 
 /// The plan of `run`, the one-off container it creates, and the step that starts it (an
@@ -93,9 +95,23 @@ pub fn reconcile_run(
     }
 
     let mut after = Vec::new();
+    // compose checks once the dependencies are up.
+    if service.tty && options.interactive && !options.stdin_is_terminal {
+        after.push(plan.add(
+            Operation::Refuse {
+                error: PlanError::InputNotTty,
+            },
+            String::new(),
+            Vec::new(),
+            Phase::Run,
+            Report::silent(),
+        ));
+    }
     if !options.no_deps {
-        if let Some(wait) = wait_for_dependencies(&mut plan, project, &up.containers, service) {
-            after.push(wait);
+        if let Some(wait) =
+            wait_for_dependencies(&mut plan, project, &up.containers, service, after.clone())
+        {
+            after = vec![wait];
         }
     }
 
@@ -226,6 +242,7 @@ fn wait_for_dependencies(
     project: &Project,
     containers: &IndexMap<String, Vec<Target>>,
     service: &berth_model::compose::Service,
+    after: Vec<StepId>,
 ) -> Option<StepId> {
     let graph = Graph::of_project(project);
     let mut targets = Vec::new();
@@ -246,7 +263,7 @@ fn wait_for_dependencies(
                 return Some(plan.add(
                     Operation::Refuse { error: missing },
                     String::new(),
-                    Vec::new(),
+                    after,
                     Phase::Run,
                     Report::silent(),
                 ));
@@ -269,7 +286,7 @@ fn wait_for_dependencies(
                 purpose: WaitPurpose::Dependencies,
             },
             format!("before the one-off container of {} starts", service.name),
-            Vec::new(),
+            after,
             Phase::Run,
             Report::silent(),
         )
