@@ -5,7 +5,7 @@
 //! caller, its TTY sized, the signals the caller catches forwarded to it, and its exit code
 //! returned. Nothing here touches the terminal: the command line owns it.
 
-use berth_engine::{Engine, Output};
+use berth_engine::{Engine, Output, RunEvent};
 use berth_model::compose::Project;
 use berth_plan::plan::{ContainerRef, Phase};
 use berth_plan::reconcile::run::{reconcile_run, RunOptions as PlanOptions};
@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use crate::error::{OpsError, OpsResult};
+use crate::error::OpsResult;
 use crate::events::{Progress, Silent};
 use crate::execute::{Executor, OnError, Outcome, PullOptions, RunOptions as HowToRun};
 use crate::{observe, up};
@@ -133,12 +133,15 @@ async fn attached(
         created: _,
     } = io;
     let attach = engine.attach_container(id, input.is_some()).await?;
-    let condition = if options.plan.auto_remove {
-        "removed"
-    } else {
-        "next-exit"
-    };
-    let exited = engine.wait_container(id, condition);
+    // The exit code comes from the engine's events, replayed from before the start (the
+    // slug names this container alone): a wait call registered before the start cannot be
+    // told apart from one sent too late, and a container that ends at once would be missed.
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+        - 5.0;
+    let slug = format!("{}={}", berth_model::labels::SLUG, options.plan.slug);
+    let mut runs = engine.container_runs(&slug, since);
     executor
         .run_part(plan, outcome, |s| s.id == start, OnError::Stop)
         .await?;
@@ -197,6 +200,19 @@ async fn attached(
         _ = pump_input => {}
         _ = forward => {}
     }
-    let code = exited.await.map_err(OpsError::Engine)?;
+    let mut code = 0;
+    while let Some(event) = runs.next().await {
+        if let (_, RunEvent::Died(exit), _) = event? {
+            code = exit;
+            break;
+        }
+    }
+    if options.plan.auto_remove {
+        // As the docker CLI waits for `removed`: gone once `run --rm` returns.
+        match engine.wait_container(id, "removed").await {
+            Err(e) if !e.is_not_found() => return Err(e.into()),
+            _ => {}
+        }
+    }
     Ok(RunOutcome::Exited(code))
 }
