@@ -17,7 +17,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::engine::{berth, docker, docker_ok, reference, run, TestProject};
+use common::engine::{assert_project_gone, berth, docker, docker_ok, reference, run, TestProject};
 use serde_json::Value;
 
 const COMPOSE: &str = r#"services:
@@ -63,13 +63,17 @@ fn normalise_line(line: &str) -> String {
             out.replace_range(start..start + 6 + len + 1, "time=T");
         }
     }
-    while let Some(at) = out.find("-run-") {
-        let tail = &out[at + 5..];
-        let hex = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
-        if hex != 12 {
-            break;
+    let mut from = 0;
+    while let Some(found) = out[from..].find("-run-") {
+        let at = from + found;
+        let hex = out[at + 5..]
+            .bytes()
+            .take_while(u8::is_ascii_hexdigit)
+            .count();
+        if hex == 12 {
+            out.replace_range(at..at + 5 + 12, "-RUN-SLUG");
         }
-        out.replace_range(at..at + 5 + 12, "-RUN-SLUG");
+        from = at + 5;
     }
     out
 }
@@ -95,11 +99,13 @@ fn both_fresh(project: &TestProject, args: &[&str]) -> [Output; 2] {
 
 /// Removes everything of the project, as a fresh start for the next run.
 fn clean(project: &TestProject) {
-    project.reference_ok(&["down", "--remove-orphans", "-t", "0"]);
-    let left = project_containers(project);
-    for (name, _) in &left {
-        docker_ok(&["rm", "-f", name]);
+    // A run container that still runs outlives `down --remove-orphans` (and keeps the
+    // network): removed first.
+    for (name, _) in project_containers(project) {
+        docker_ok(&["rm", "-f", &name]);
     }
+    project.reference_ok(&["down", "--remove-orphans", "-t", "0"]);
+    assert_project_gone(&project.name);
 }
 
 fn project_containers(project: &TestProject) -> Vec<(String, String)> {
@@ -278,7 +284,8 @@ fn an_attached_run_prints_and_returns_what_the_reference_does() {
         assert_eq!(outcome(&theirs), outcome(&ours), "{args:?}");
     }
     // A second run finds its dependencies up (and `init` exited: started again).
-    project.reference_ok(&["up", "-d", "--wait", "db", "init"]);
+    project.reference_ok(&["up", "-d", "--wait", "db"]);
+    project.reference_ok(&["up", "-d", "init"]);
     let theirs = project.reference(&["run", "--rm", "app", "true"]);
     let ours = project.berth(&["run", "--rm", "app", "true"]);
     assert_eq!(outcome(&theirs), outcome(&ours));
@@ -439,7 +446,8 @@ fn a_tty_run_has_a_terminal_and_restores_the_users() {
 fn ps_rm_up_and_down_treat_run_containers_as_the_reference() {
     let project = TestProject::new("run-lifecycle", COMPOSE);
     let state = |tool: &Path| {
-        project.reference_ok(&["up", "-d", "--wait", "db", "init"]);
+        project.reference_ok(&["up", "-d", "--wait", "db"]);
+        project.reference_ok(&["up", "-d", "init"]);
         let out = run(&mut project.command(tool, &["run", "app", "true"]));
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let out = run(&mut project.command(tool, &["run", "-d", "app", "sleep", "30"]));

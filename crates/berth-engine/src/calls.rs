@@ -355,31 +355,6 @@ impl Engine {
         })
     }
 
-    /// Waits for the container to reach `condition` (`next-exit`, `removed`); returns its
-    /// exit code. The wait is registered when the call is sent: call it before the start.
-    pub fn wait_container(
-        &self,
-        id: &str,
-        condition: &str,
-    ) -> futures_util::future::BoxFuture<'static, Result<i64, EngineError>> {
-        let options = q::WaitContainerOptions {
-            condition: condition.to_string(),
-        };
-        let host = self.host.clone();
-        let mut stream = self.docker.wait_container(id, Some(options)).boxed();
-        futures_util::FutureExt::boxed(async move {
-            match stream.next().await {
-                Some(Ok(r)) => Ok(r.status_code),
-                // bollard turns a non-zero status into an error.
-                Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => {
-                    Ok(code)
-                }
-                Some(Err(e)) => Err(EngineError::from_bollard(&host, e)),
-                None => Ok(0),
-            }
-        })
-    }
-
     /// Sets the size of a container's TTY.
     pub async fn resize_container_tty(
         &self,

@@ -208,11 +208,22 @@ async fn attached(
         }
     }
     if options.plan.auto_remove {
-        // As the docker CLI waits for `removed`: gone once `run --rm` returns.
-        match engine.wait_container(id, "removed").await {
-            Err(e) if !e.is_not_found() => return Err(e.into()),
-            _ => {}
-        }
+        gone(engine, id).await?;
     }
     Ok(RunOutcome::Exited(code))
+}
+
+/// Waits until the engine removed the container (`--rm`), as the docker CLI waits for
+/// `removed`: gone once `run --rm` returns. It asks the engine every 50 ms, for 30 s at
+/// most: a wait call for `removed` made while the engine removes the container can be
+/// left unanswered (seen on engine 20.10), and polling cannot.
+async fn gone(engine: &Engine, id: &str) -> OpsResult<()> {
+    for _ in 0..600 {
+        match engine.inspect_container(id).await {
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.into()),
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    Ok(())
 }

@@ -301,16 +301,12 @@ fn random_slug() -> String {
     }
 }
 
-/// An attached run's output on berth's own stdout and stderr (`-q`: no stdout).
-struct Terminal {
-    quiet: bool,
-}
+/// An attached run's output on berth's own stdout and stderr. (`-q` does not silence it:
+/// compose swaps `os.Stdout` for /dev/null after the docker CLI took its stream.)
+struct Terminal;
 
 impl RunOutput for Terminal {
     fn stdout(&self, bytes: &[u8]) {
-        if self.quiet {
-            return;
-        }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(bytes);
         let _ = out.flush();
@@ -385,9 +381,7 @@ pub fn run(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> u8 {
         } else {
             common::renderer(global, settings)
         };
-        let output = Terminal {
-            quiet: request.quiet,
-        };
+        let output = Terminal;
         // Raw mode from the attach on (the progress display is over by then), restored
         // when the guard drops, whichever way the run ends.
         let raw: Mutex<Option<terminal::RawTerminal>> = Mutex::new(None);
@@ -420,9 +414,7 @@ pub fn run(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> u8 {
         renderer.finish();
         match result {
             Ok(RunOutcome::Detached(id)) => {
-                if !request.quiet {
-                    crate::output::data(&format!("{id}\n"));
-                }
+                crate::output::data(&format!("{id}\n"));
                 Ok(0)
             }
             Ok(RunOutcome::Exited(0)) => Ok(0),
