@@ -166,6 +166,18 @@ fn comparable(name: &str) -> Value {
     })
 }
 
+/// `db` healthy and `init` exited, by the reference.
+fn up_dependencies(project: &TestProject) {
+    project.reference_ok(&["up", "-d", "--wait", "db"]);
+    project.reference_ok(&["up", "-d", "init"]);
+    let init = format!("{}-init-1", project.name);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while project.inspect(&init, "{{.State.Status}}") != "exited" {
+        assert!(std::time::Instant::now() < deadline, "{init} did not exit");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// `run -d --name NAME args…` with the reference then with berth (the first container
 /// removed in between): their containers, comparable.
 fn created_by_both(project: &TestProject, name: &str, args: &[&str]) -> [Value; 2] {
@@ -284,16 +296,15 @@ fn an_attached_run_prints_and_returns_what_the_reference_does() {
         assert_eq!(outcome(&theirs), outcome(&ours), "{args:?}");
     }
     // A second run finds its dependencies up (and `init` exited: started again).
-    project.reference_ok(&["up", "-d", "--wait", "db"]);
-    project.reference_ok(&["up", "-d", "init"]);
+    up_dependencies(&project);
     let theirs = project.reference(&["run", "--rm", "app", "true"]);
     let ours = project.berth(&["run", "--rm", "app", "true"]);
     assert_eq!(outcome(&theirs), outcome(&ours));
     // `--rm`: nothing of the runs is left.
     let left: Vec<String> = project_containers(&project)
         .into_iter()
-        .map(|(n, _)| n)
-        .filter(|n| n.contains("-run-"))
+        .map(|(n, _)| normalise_line(&n))
+        .filter(|n| n.contains("-RUN-SLUG"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
     clean(&project);
@@ -446,8 +457,7 @@ fn a_tty_run_has_a_terminal_and_restores_the_users() {
 fn ps_rm_up_and_down_treat_run_containers_as_the_reference() {
     let project = TestProject::new("run-lifecycle", COMPOSE);
     let state = |tool: &Path| {
-        project.reference_ok(&["up", "-d", "--wait", "db"]);
-        project.reference_ok(&["up", "-d", "init"]);
+        up_dependencies(&project);
         let out = run(&mut project.command(tool, &["run", "app", "true"]));
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let out = run(&mut project.command(tool, &["run", "-d", "app", "sleep", "30"]));
@@ -469,7 +479,8 @@ fn ps_rm_up_and_down_treat_run_containers_as_the_reference() {
     let theirs = project.reference(&["rm", "-f", "--dry-run"]);
     let ours = project.berth(&["rm", "-f", "--dry-run"]);
     assert_eq!(outcome(&theirs), outcome(&ours));
-    // `down` leaves them too, `down --remove-orphans` takes them.
+    // `down` leaves them too, `down --remove-orphans` takes them: with the file loaded,
+    // those of its services (running or not).
     let runs = |project: &TestProject| -> Vec<String> {
         project_containers(project)
             .into_iter()
@@ -480,14 +491,15 @@ fn ps_rm_up_and_down_treat_run_containers_as_the_reference() {
     for tool in [reference(), berth()] {
         clean(&project);
         state(&tool);
-        let down = run(&mut project.command(&tool, &["down", "-t", "0"]));
+        let down = run(&mut project.command(&tool, &["-f", "compose.yaml", "down", "-t", "0"]));
         assert!(down.status.success(), "{}", text(&down.stderr));
         let after_down = runs(&project);
-        let down = run(&mut project.command(&tool, &["down", "--remove-orphans", "-t", "0"]));
+        let args = ["-f", "compose.yaml", "down", "--remove-orphans", "-t", "0"];
+        let down = run(&mut project.command(&tool, &args));
         assert!(down.status.success(), "{}", text(&down.stderr));
         left.push((after_down, runs(&project)));
     }
     assert_eq!(left[0], left[1]);
-    assert_eq!(left[1].0.len(), 2, "{left:?}");
+    assert_eq!((left[1].0.len(), left[1].1.len()), (2, 0), "{left:?}");
     clean(&project);
 }
