@@ -263,7 +263,8 @@ fn one_off_containers_are_created_as_the_reference_creates_them() {
 fn generated_names_and_labels_are_the_references() {
     let project = TestProject::new("run-names", COMPOSE);
     for tool in [reference(), berth()] {
-        let out = run(&mut project.command(&tool, &["run", "-d", "--no-deps", "app", "sleep", "30"]));
+        let out =
+            run(&mut project.command(&tool, &["run", "-d", "--no-deps", "app", "sleep", "30"]));
         assert!(out.status.success(), "{}", text(&out.stderr));
         // `-d` prints the container's full ID.
         let id = text(&out.stdout);
@@ -278,7 +279,12 @@ fn generated_names_and_labels_are_the_references() {
         assert_eq!(parts[1], "True", "{}: {seen}", tool.display());
         assert_eq!(parts[2].len(), 64, "{}: {seen}", tool.display());
         assert_eq!(&parts[2][..12], short, "{}: {seen}", tool.display());
-        assert_eq!(parts.get(3).copied().unwrap_or(""), "", "{}: {seen}", tool.display());
+        assert_eq!(
+            parts.get(3).copied().unwrap_or(""),
+            "",
+            "{}: {seen}",
+            tool.display()
+        );
     }
     clean(&project);
 }
@@ -287,10 +293,25 @@ fn generated_names_and_labels_are_the_references() {
 fn an_attached_run_prints_and_returns_what_the_reference_does() {
     let project = TestProject::new("run-attached", COMPOSE);
     for args in [
-        vec!["run", "--rm", "app", "sh", "-c", "echo x; echo y >&2; exit 3"],
+        vec![
+            "run",
+            "--rm",
+            "app",
+            "sh",
+            "-c",
+            "echo x; echo y >&2; exit 3",
+        ],
         vec!["run", "--rm", "app"],
         vec!["run", "--no-deps", "--rm", "app", "true"],
-        vec!["run", "--rm", "-q", "app", "sh", "-c", "echo out; echo err >&2"],
+        vec![
+            "run",
+            "--rm",
+            "-q",
+            "app",
+            "sh",
+            "-c",
+            "echo out; echo err >&2",
+        ],
     ] {
         let [theirs, ours] = both_fresh(&project, &args);
         assert_eq!(outcome(&theirs), outcome(&ours), "{args:?}");
@@ -395,7 +416,10 @@ fn flag_errors_are_the_references() {
     // Without a terminal, `-t` with stdin attached is refused once the dependencies are up.
     let [theirs, ours] = both_fresh(&project, &["run", "-d", "-t", "--no-deps", "app", "true"]);
     assert_eq!(outcome(&theirs), outcome(&ours));
-    assert_eq!(text(&ours.stderr).lines().last(), Some("the input device is not a TTY"));
+    assert_eq!(
+        text(&ours.stderr).lines().last(),
+        Some("the input device is not a TTY")
+    );
 }
 
 #[test]
@@ -442,7 +466,12 @@ fn a_tty_run_has_a_terminal_and_restores_the_users() {
         let before = lines.first().copied().unwrap_or_default();
         let after = lines.last().copied().unwrap_or_default();
         assert!(before.contains(':'), "{}: {seen}", tool.display());
-        assert_eq!(before, after, "{}: terminal not restored: {seen}", tool.display());
+        assert_eq!(
+            before,
+            after,
+            "{}: terminal not restored: {seen}",
+            tool.display()
+        );
         assert!(
             lines.iter().any(|l| l.contains("/dev/pts/")),
             "{}: no TTY: {seen}",

@@ -324,11 +324,7 @@ impl Engine {
     /// Attaches to a container's output and, with `stdin`, its input (`docker run`'s
     /// attach, made before the start so nothing is missed): the output stream and the
     /// writer of its input. Shutting the writer down closes the container's stdin.
-    pub async fn attach_container(
-        &self,
-        id: &str,
-        stdin: bool,
-    ) -> Result<Attached, EngineError> {
+    pub async fn attach_container(&self, id: &str, stdin: bool) -> Result<Attached, EngineError> {
         let options = q::AttachContainerOptions {
             stream: true,
             stdin,

@@ -108,7 +108,18 @@ pub async fn run(
         .services
         .get(&options.plan.service)
         .is_some_and(|s| s.tty);
-    attached(&quiet, plan, &mut outcome, start, engine, &id, options, tty, io).await
+    attached(
+        &quiet,
+        plan,
+        &mut outcome,
+        start,
+        engine,
+        &id,
+        options,
+        tty,
+        io,
+    )
+    .await
 }
 
 /// The docker CLI's `RunStart` when attached: attach, register the wait, start, then pass

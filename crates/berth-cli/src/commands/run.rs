@@ -400,14 +400,8 @@ pub fn run(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> u8 {
             signals: forward_signals(),
             created: &created,
         });
-        let result = berth_ops::run::run(
-            &engine,
-            &request.project,
-            &request.options,
-            &renderer,
-            io,
-        )
-        .await;
+        let result =
+            berth_ops::run::run(&engine, &request.project, &request.options, &renderer, io).await;
         if let Ok(mut raw) = raw.lock() {
             raw.take();
         }
