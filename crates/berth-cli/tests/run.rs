@@ -12,8 +12,10 @@
 // The test reads where the reference is from its environment, as the differential test does.
 #![allow(clippy::disallowed_methods)]
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 mod common;
 
@@ -440,19 +442,37 @@ fn build_is_refused_until_berth_builds() {
     assert_eq!(outcome(&theirs), outcome(&ours));
 }
 
-/// `script` gives the command a terminal; `stty -g` before and after shows whether the
-/// terminal came back as it was.
+/// A command that says `ready`, then waits for SIGINT, says `got` and exits 7.
+const UNTIL_INTERRUPTED: &str =
+    "trap 'echo got; exit 7' INT; tty; echo ready; while :; do sleep 0.1; done";
+
+/// `script` gives the command a terminal, on which Ctrl-C is typed once the container is up;
+/// `stty -g` before and after shows whether the terminal came back as it was.
 fn under_terminal(project: &TestProject, tool: &Path) -> String {
     let line = format!(
-        "stty -g; {} -p {} run --no-deps --rm app sh -c 'tty; exit 5'; echo rc=$?; stty -g",
+        "stty -g; {} -p {} run --no-deps --rm app sh -c \"{UNTIL_INTERRUPTED}\"; echo rc=$?; stty -g",
         tool.display(),
         project.name
     );
-    let out = run(Command::new("script")
+    let mut child = Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .current_dir(project.dir.path())
         .env_remove("COMPOSE_PROJECT_NAME")
-        .env_remove("COMPOSE_FILE"));
+        .env_remove("COMPOSE_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script (bsdutils) runs");
+    let mut keys = child.stdin.take().unwrap();
+    let typing = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(6));
+        let _ = keys.write_all(b"\x03");
+        // The terminal stays open until the command is over.
+        std::thread::sleep(Duration::from_secs(6));
+    });
+    let out = child.wait_with_output().unwrap();
+    typing.join().unwrap();
     assert!(out.status.success(), "script: {}", text(&out.stderr));
     text(&out.stdout).replace('\r', "")
 }
@@ -477,9 +497,64 @@ fn a_tty_run_has_a_terminal_and_restores_the_users() {
             "{}: no TTY: {seen}",
             tool.display()
         );
-        assert!(lines.contains(&"rc=5"), "{}: {seen}", tool.display());
+        // Ctrl-C reached the container's process through its terminal.
+        assert!(
+            lines.iter().any(|l| l.ends_with("got")),
+            "{}: {seen}",
+            tool.display()
+        );
+        assert!(lines.contains(&"rc=7"), "{}: {seen}", tool.display());
         clean(&project);
     }
+}
+
+#[test]
+fn interrupts_are_passed_to_the_container_without_a_tty() {
+    let project = TestProject::new("run-signal", COMPOSE);
+    let mut seen = Vec::new();
+    for tool in [reference(), berth()] {
+        let mut child = project
+            .command(
+                &tool,
+                &[
+                    "run",
+                    "--rm",
+                    "--no-deps",
+                    "app",
+                    "sh",
+                    "-c",
+                    UNTIL_INTERRUPTED,
+                ],
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut printed = String::new();
+        while !printed.ends_with("ready\n") {
+            let mut line = String::new();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "{printed}");
+            printed.push_str(&line);
+        }
+        let pid = child.id().to_string();
+        assert!(run(Command::new("kill").args(["-INT", &pid]))
+            .status
+            .success());
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        let out = child.wait_with_output().unwrap();
+        seen.push((
+            out.status.code(),
+            printed + &rest,
+            sorted_lines(&text(&out.stderr)),
+        ));
+        clean(&project);
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1].0, Some(7));
+    assert!(seen[1].1.ends_with("ready\ngot\n"), "{:?}", seen[1]);
 }
 
 #[test]
