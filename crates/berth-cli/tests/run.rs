@@ -607,3 +607,20 @@ fn ps_rm_up_and_down_treat_run_containers_as_the_reference() {
     assert_eq!((left[1].0.len(), left[1].1.len()), (2, 0), "{left:?}");
     clean(&project);
 }
+
+#[test]
+fn plan_run_shows_the_dependencies_and_the_one_off_container_and_changes_nothing() {
+    let project = TestProject::new("run-plan", COMPOSE);
+    let out = project.berth(&["plan", "run", "--rm", "app", "true"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let plan = text(&out.stdout);
+    for step in [
+        &format!("create container {}-db-1", project.name),
+        "wait until db is healthy, init completed successfully",
+        &format!("create container {}-app-run-", project.name),
+        "— one-off container of service app",
+    ] {
+        assert!(plan.contains(step), "{step:?} not in:\n{plan}");
+    }
+    assert!(project_containers(&project).is_empty());
+}

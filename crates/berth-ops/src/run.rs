@@ -5,9 +5,10 @@
 //! caller, its TTY sized, the signals the caller catches forwarded to it, and its exit code
 //! returned. Nothing here touches the terminal: the command line owns it.
 
-use berth_engine::{Engine, Output, RunEvent};
+use berth_engine::{Engine, Output, ReadOnly, RunEvent};
 use berth_model::compose::Project;
 use berth_plan::plan::{ContainerRef, Phase};
+use berth_plan::reconcile::pull::reconcile_pulls;
 use berth_plan::reconcile::run::{reconcile_run, RunOptions as PlanOptions};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -120,6 +121,21 @@ pub async fn run(
         io,
     )
     .await
+}
+
+/// What `run` would do, without doing it: the pulls it would make, then the rest as the
+/// engine is now.
+pub async fn plan(
+    engine: ReadOnly<'_>,
+    project: &Project,
+    options: &RunOptions,
+) -> OpsResult<berth_plan::Plan> {
+    let observed = observe::observe_up(engine, project).await?;
+    let mut plan = reconcile_pulls(project, &observed, up::now())?;
+    let mut plan_options = options.plan.clone();
+    plan_options.up.api_version = engine.api_version();
+    plan.append(reconcile_run(project, &observed, &plan_options)?.plan);
+    Ok(plan)
 }
 
 /// The docker CLI's `RunStart` when attached: attach, register the wait, start, then pass

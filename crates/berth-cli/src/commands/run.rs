@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::sync::Mutex;
 
-use berth_engine::DockerConfigFile;
+use berth_engine::{DockerConfigFile, ReadOnly};
 use berth_loader::run::{apply_run, run_environment, RunOverrides};
 use berth_loader::{Diagnostics, LoadRequest, LoadSwitches};
 use berth_model::compose::PullPolicy;
@@ -14,6 +14,7 @@ use berth_ops::run::{RunIo, RunOptions, RunOutcome, RunOutput};
 use berth_ops::up::PlanOptions;
 use berth_ops::Project;
 use berth_plan::reconcile::run::RunOptions as PlanRunOptions;
+use berth_plan::Plan;
 use berth_ui::progress::{Mode, Renderer};
 use clap::Args;
 use tokio::sync::mpsc;
@@ -364,6 +365,19 @@ fn resizes() -> mpsc::UnboundedReceiver<(u16, u16)> {
         });
     }
     receiver
+}
+
+/// What `run` would do.
+pub async fn plan(
+    global: &GlobalFlags,
+    args: &RunArgs,
+    settings: &Settings,
+    engine: ReadOnly<'_>,
+) -> Result<Plan, Exit> {
+    let request = request(global, args, settings)?;
+    berth_ops::run::plan(engine, &request.project, &request.options)
+        .await
+        .map_err(|e| errors::ops_error(settings, e))
 }
 
 pub fn run(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> u8 {
