@@ -35,6 +35,7 @@ const COMPOSE: &str = r#"services:
   app:
     image: berth-example/busybox:local
     command: echo hi
+    restart: unless-stopped
     ports: ["80"]
     environment:
       A: "1"

@@ -53,7 +53,7 @@ pub struct RunArgs {
     #[arg(short = 'i', long = "interactive", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub interactive: Option<bool>,
     /// Add or override a label
-    #[arg(short = 'l', long = "label", visible_alias = "labels", value_name = "stringArray", action = clap::ArgAction::Append)]
+    #[arg(short = 'l', long = "label", alias = "labels", value_name = "stringArray", action = clap::ArgAction::Append)]
     pub label: Vec<String>,
     /// Assign a name to the container
     #[arg(long = "name", value_name = "string")]
@@ -98,7 +98,7 @@ pub struct RunArgs {
     #[arg(short = 'u', long = "user", value_name = "string")]
     pub user: Option<String>,
     /// Bind mount a volume
-    #[arg(short = 'v', long = "volume", visible_alias = "volumes", value_name = "stringArray", action = clap::ArgAction::Append)]
+    #[arg(short = 'v', long = "volume", alias = "volumes", value_name = "stringArray", action = clap::ArgAction::Append)]
     pub volume: Vec<String>,
     /// Working directory inside the container
     #[arg(short = 'w', long = "workdir", value_name = "string")]
