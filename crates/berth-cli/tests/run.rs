@@ -625,3 +625,34 @@ fn plan_run_shows_the_dependencies_and_the_one_off_container_and_changes_nothing
     }
     assert!(project_containers(&project).is_empty());
 }
+
+#[test]
+fn a_tty_has_the_window_size_and_follows_its_changes() {
+    let project = TestProject::new("run-winsize", COMPOSE);
+    for tool in [reference(), berth()] {
+        // The window is resized (SIGWINCH to the foreground command) while the container runs.
+        let line = format!(
+            "stty rows 33 cols 101; (sleep 8; stty rows 40 cols 120 </dev/tty) & {} -p {} --progress quiet run --no-deps --rm app sh -c 'sleep 1; stty size </dev/tty; sleep 12; stty size </dev/tty'",
+            tool.display(),
+            project.name
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(project.dir.path())
+            .env_remove("COMPOSE_PROJECT_NAME")
+            .env_remove("COMPOSE_FILE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script (bsdutils) runs");
+        // The terminal's input stays open while the command runs.
+        let keys = child.stdin.take().unwrap();
+        let out = child.wait_with_output().unwrap();
+        drop(keys);
+        let seen = text(&out.stdout).replace('\r', "");
+        let sizes: Vec<&str> = seen.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(sizes, ["33 101", "40 120"], "{}: {seen}", tool.display());
+        clean(&project);
+    }
+}
