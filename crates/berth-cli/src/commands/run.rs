@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use berth_engine::{DockerConfigFile, ReadOnly};
 use berth_loader::run::{apply_run, run_environment, RunOverrides};
-use berth_loader::{Diagnostics, LoadRequest, LoadSwitches};
+use berth_loader::{Diagnostics, LoadError, LoadRequest, LoadSwitches};
 use berth_model::compose::PullPolicy;
 use berth_ops::project::{self, ProjectFlags};
 use berth_ops::run::{RunIo, RunOptions, RunOutcome, RunOutput};
@@ -170,7 +170,6 @@ fn request(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> Result<
         cap_drop: args.cap_drop.clone(),
         ..RunOverrides::default()
     };
-    let mut labels = Vec::new();
     let mut diags = Diagnostics::default();
     let request = LoadRequest {
         switches: LoadSwitches {
@@ -181,7 +180,6 @@ fn request(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> Result<
         resolve_environment: true,
         check_container_names: false,
     };
-    let mut failed: Option<Exit> = None;
     let loaded = berth_loader::load_typed_with(
         &project_options(global, settings),
         &request,
@@ -196,23 +194,26 @@ fn request(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> Result<
                 )
             });
             // compose checks these once the project is loaded.
+            let refuse = |message: String| LoadError::Invalid {
+                message,
+                path: None,
+            };
             if let Some(pull) = &args.pull {
                 let valid = ["always", "never", "build", "missing", "if_not_present"];
                 if !valid.contains(&pull.as_str()) {
-                    failed = Some(error(&format!("invalid --pull option {pull:?}")));
-                    return Ok(());
+                    return Err(refuse(format!("invalid --pull option {pull:?}")));
                 }
             }
-            for entry in &args.label {
-                match entry.split_once('=') {
-                    Some((k, v)) => labels.push((k.to_string(), v.to_string())),
-                    None => {
-                        failed = Some(error("label must be set as KEY=VALUE"));
-                        return Ok(());
-                    }
-                }
-            }
-            overrides.labels = std::mem::take(&mut labels);
+            overrides.labels = args
+                .label
+                .iter()
+                .map(|entry| {
+                    entry
+                        .split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .ok_or_else(|| refuse("label must be set as KEY=VALUE".into()))
+                })
+                .collect::<Result<_, _>>()?;
             overrides.environment =
                 run_environment(project, &args.env, &args.env_from_file, diags)?;
             apply_run(project, &overrides)
@@ -225,9 +226,6 @@ fn request(global: &GlobalFlags, args: &RunArgs, settings: &Settings) -> Result<
         }
         Err(failure) => return Err(errors::load_failure(settings, &diags, failure)),
     };
-    if let Some(exit) = failed {
-        return Err(exit);
-    }
     if on(args.build) && project.services[service].build.is_some() {
         return Err(error(&format!(
             "berth cannot build images yet: `run --build` needs the image of service {service:?} built; build it with `docker compose build {service}` first"
