@@ -227,3 +227,100 @@ fn add_caps(service: &mut Map, to: &str, from: &str, caps: &[String]) {
         other.retain(|c| !c.as_str().is_some_and(|c| caps.iter().any(|x| x == c)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> Project {
+        let app = Value::from_pairs([
+            ("image", Value::from("busybox")),
+            ("command", Value::Seq(vec![Value::from("echo")])),
+            ("cap_add", Value::Seq(vec![Value::from("NET_ADMIN")])),
+            ("cap_drop", Value::Seq(vec![Value::from("CHOWN")])),
+            ("restart", Value::from("always")),
+            (
+                "environment",
+                Value::from_pairs([("A", Value::from("1")), ("B", Value::from("2"))]),
+            ),
+        ]);
+        let db = Value::from_pairs([("image", Value::from("busybox"))]);
+        Project {
+            name: "p".into(),
+            working_dir: "/p".into(),
+            config_files: Vec::new(),
+            environment: [("FROM_ENV".to_string(), "yes".to_string())]
+                .into_iter()
+                .collect(),
+            explicit_env_files: Vec::new(),
+            model: Value::from_pairs([("services", Value::from_pairs([("app", app), ("db", db)]))]),
+            disabled_services: Map::default(),
+            profiles: Vec::new(),
+        }
+    }
+
+    fn app(project: &Project) -> &Map {
+        project.services()["app"].as_map().unwrap()
+    }
+
+    #[test]
+    fn an_entrypoint_without_a_command_empties_the_command() {
+        let mut p = project();
+        let run = RunOverrides {
+            service: "app".into(),
+            container_name: "p-app-run-0123456789ab".into(),
+            entrypoint: Some(vec!["env".into()]),
+            ..RunOverrides::default()
+        };
+        apply_run(&mut p, &run).unwrap();
+        let app = app(&p);
+        assert_eq!(app["command"], Value::Seq(Vec::new()));
+        assert_eq!(app["entrypoint"], Value::Seq(vec![Value::from("env")]));
+        assert_eq!(app["container_name"], Value::from("p-app-run-0123456789ab"));
+        assert!(!app.contains_key("restart"));
+        assert_eq!(app["ports"], Value::Seq(Vec::new()));
+    }
+
+    #[test]
+    fn capabilities_move_between_the_lists_and_the_environment_is_overridden() {
+        let mut p = project();
+        let run = RunOverrides {
+            service: "app".into(),
+            cap_add: vec!["CHOWN".into()],
+            cap_drop: vec!["NET_ADMIN".into()],
+            environment: vec!["A=".into(), "C=3".into(), "FROM_ENV".into(), "NOPE".into()],
+            no_deps: true,
+            ..RunOverrides::default()
+        };
+        apply_run(&mut p, &run).unwrap();
+        let app = app(&p);
+        assert_eq!(app["cap_add"], Value::Seq(vec![Value::from("CHOWN")]));
+        assert_eq!(app["cap_drop"], Value::Seq(vec![Value::from("NET_ADMIN")]));
+        let env = app["environment"].as_map().unwrap();
+        let pairs: Vec<(&str, &str)> = env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("A", ""), ("B", "2"), ("C", "3"), ("FROM_ENV", "yes")]
+        );
+        assert!(p.disabled_services.contains_key("db"));
+    }
+
+    #[test]
+    fn flag_variables_come_before_those_of_files() {
+        let p = project();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("extra.env");
+        std::fs::write(&file, "B=file\nD=file\n").unwrap();
+        let env = run_environment(
+            &p,
+            &["B=flag".into(), "FROM_ENV".into(), "UNSET".into()],
+            &[file.to_string_lossy().into_owned()],
+            &mut Diagnostics::default(),
+        )
+        .unwrap();
+        assert_eq!(env, ["B=flag", "FROM_ENV=yes", "D=file"]);
+    }
+}
