@@ -296,6 +296,8 @@ pub fn tar_resource(src: &CopyInfo, renames: &[(String, String)]) -> Result<Vec<
     let root = join(&source_dir, &source_base);
     walk(Path::new(&root), &source_base, &mut entries)
         .map_err(|e| go_error("lstat", &root, &e))?;
+    // (The tar crate writes directory names without docker's trailing `/`; their entry
+    // type says what they are.)
     let mut builder = tar::Builder::new(Vec::new());
     builder.follow_symlinks(false);
     let mut renames_all: Vec<(String, String)> = Vec::new();
