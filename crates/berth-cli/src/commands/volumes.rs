@@ -24,7 +24,9 @@ pub fn run(global: &GlobalFlags, args: &VolumesArgs, settings: &Settings) -> u8 
 }
 
 async fn run_async(global: &GlobalFlags, args: &VolumesArgs, settings: &Settings) -> CmdResult {
-    let project = common::project_or_name(global, settings, &[])?;
+    // compose's `projectOrName` with the services selected: an unknown one fails the load,
+    // which `COMPOSE_PROJECT_NAME` turns into a silent fallback to that name.
+    let project = common::project_or_name(global, settings, &args.services)?;
     if let Some(spec) = &project.project {
         if let Some(missing) = args
             .services
