@@ -82,9 +82,7 @@ pub async fn copy(
     if from_service {
         let target = &targets[0];
         progress.event(event(target, Status::Working, "Copying"));
-        if !dry_run {
-            copy_from(engine, target, &src_path, &dst_path, request, stdout).await?;
-        }
+        copy_from(engine, target, &src_path, &dst_path, request, dry_run, stdout).await?;
         progress.event(event(target, Status::Done, "Copied"));
         return Ok(());
     }
@@ -191,7 +189,9 @@ async fn copy_to(
             let src_info = archive::copy_info_source_path(&local, request.follow_link)
                 .map_err(TargetError::Message)?;
             if dry_run {
-                return Ok(());
+                // compose's dry run prepares no archive, so the folder it checks in the
+                // container is an empty path, which is never found.
+                return Err(dry_run_not_found("", &target.id));
             }
             let (dst_dir, rename) = archive::prepare_archive_copy(&src_info, &dst_info)
                 .map_err(|e| TargetError::Message(e.to_string()))?;
@@ -201,12 +201,22 @@ async fn copy_to(
         }
     };
     if dry_run {
-        return Ok(());
+        return match engine.stat_path(&target.id, &dst_dir).await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(dry_run_not_found(&dst_dir, &target.id)),
+        };
     }
     engine
         .extract_archive(&target.id, &dst_dir, tar, request.copy_uid_gid)
         .await?;
     Ok(())
+}
+
+/// compose's dry-run client's answer when a path to copy is not in the container.
+fn dry_run_not_found(path: &str, id: &str) -> TargetError {
+    TargetError::Message(format!(
+        "  DRY-RUN MODE -  Could not find the file {path} in container {id}"
+    ))
 }
 
 /// The docker CLI's `ValidateOutputPathFileMode`: what a destination must not be.
@@ -227,6 +237,7 @@ async fn copy_from(
     src_path: &str,
     dst_path: &str,
     request: &CopyRequest,
+    dry_run: bool,
     stdout: &mut dyn Write,
 ) -> Result<(), TargetError> {
     let dst_path = if dst_path == "-" {
@@ -252,6 +263,9 @@ async fn copy_from(
                 rebase = name;
             }
         }
+    }
+    if dry_run {
+        return dry_copy_from(engine, target, &src_path, &dst_path, rebase).await;
     }
     // The download's own answer carries the engine's wording when the path is missing.
     let content = download(engine, &target.id, &src_path).await?;
@@ -279,6 +293,34 @@ async fn copy_from(
     let tar = archive::rename_entries(&content, &renames)
         .map_err(|e| TargetError::Message(e.to_string()))?;
     archive::untar(&tar, &dst_dir).map_err(TargetError::Message)
+}
+
+/// compose's dry run of a copy from a container: its dry-run client checks that the
+/// source exists and hands back an empty archive of an unknown kind, which the copy rules
+/// then place (and may refuse) without writing anything.
+async fn dry_copy_from(
+    engine: &Engine,
+    target: &Target,
+    src_path: &str,
+    dst_path: &str,
+    rebase: String,
+) -> Result<(), TargetError> {
+    if engine.stat_path(&target.id, src_path).await.is_err() {
+        return Err(dry_run_not_found(src_path, &target.id));
+    }
+    if dst_path == "-" {
+        return Ok(());
+    }
+    let src_info = CopyInfo {
+        path: src_path.to_string(),
+        exists: true,
+        is_dir: false,
+        rebase_name: rebase,
+    };
+    let dst_info = archive::copy_info_destination_path(dst_path).map_err(TargetError::Message)?;
+    archive::prepare_archive_copy(&src_info, &dst_info)
+        .map(|_| ())
+        .map_err(|e| TargetError::Message(e.to_string()))
 }
 
 /// The archive of `path` in the container, whole.
