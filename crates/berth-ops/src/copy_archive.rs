@@ -22,6 +22,9 @@ pub struct CopyInfo {
     pub rebase_name: String,
 }
 
+/// An archive entry rename: the old top name, and the new.
+pub type Rename = (String, String);
+
 /// The copy rules' refusals, worded as moby's errors.
 pub const ERR_NOT_DIRECTORY: &str = "not a directory";
 pub const ERR_DIR_NOT_EXISTS: &str = "no such directory";
@@ -135,7 +138,7 @@ pub fn rebase_entry(name: &str, old_base: &str, new_base: &str) -> String {
 pub fn prepare_archive_copy(
     src: &CopyInfo,
     dst: &CopyInfo,
-) -> Result<(String, Option<(String, String)>), &'static str> {
+) -> Result<(String, Option<Rename>), &'static str> {
     let (dst_dir, dst_base) = split_path_dir_entry(&dst.path);
     let (_, mut src_base) = split_path_dir_entry(&src.path);
     if !src.rebase_name.is_empty() {
@@ -155,10 +158,7 @@ pub fn prepare_archive_copy(
 
 /// The rename of the archive's entries a copy ends up with: the one from the source's own
 /// rebase name (`-L`, a renamed link) and then the one [`prepare_archive_copy`] asks for.
-pub fn rename_entries(
-    tar: &[u8],
-    renames: &[(String, String)],
-) -> std::io::Result<Vec<u8>> {
+pub fn rename_entries(tar: &[u8], renames: &[(String, String)]) -> std::io::Result<Vec<u8>> {
     let mut archive = tar::Archive::new(tar);
     let mut builder = tar::Builder::new(Vec::new());
     for entry in archive.entries()? {
@@ -206,7 +206,8 @@ pub fn copy_info_source_path(path: &str, follow_link: bool) -> Result<CopyInfo, 
         };
         (resolved, rebase)
     };
-    let meta = std::fs::symlink_metadata(&resolved).map_err(|e| go_error("lstat", &resolved, &e))?;
+    let meta =
+        std::fs::symlink_metadata(&resolved).map_err(|e| go_error("lstat", &resolved, &e))?;
     Ok(CopyInfo {
         path: resolved,
         exists: true,
@@ -294,8 +295,7 @@ pub fn tar_resource(src: &CopyInfo, renames: &[(String, String)]) -> Result<Vec<
     let (source_dir, source_base) = split_path_dir_entry(&src.path);
     let mut entries = Vec::new();
     let root = join(&source_dir, &source_base);
-    walk(Path::new(&root), &source_base, &mut entries)
-        .map_err(|e| go_error("lstat", &root, &e))?;
+    walk(Path::new(&root), &source_base, &mut entries).map_err(|e| go_error("lstat", &root, &e))?;
     // (The tar crate writes directory names without docker's trailing `/`; their entry
     // type says what they are.)
     let mut builder = tar::Builder::new(Vec::new());

@@ -82,7 +82,10 @@ pub async fn copy(
     if from_service {
         let target = &targets[0];
         progress.event(event(target, Status::Working, "Copying"));
-        copy_from(engine, target, &src_path, &dst_path, request, dry_run, stdout).await?;
+        copy_from(
+            engine, target, &src_path, &dst_path, request, dry_run, stdout,
+        )
+        .await?;
         progress.event(event(target, Status::Done, "Copied"));
         return Ok(());
     }
@@ -97,7 +100,10 @@ pub async fn copy(
         let (src_path, dst_path) = (&src_path, &dst_path);
         async move {
             progress.event(event(target, Status::Working, "Copying"));
-            copy_to(engine, target, src_path, dst_path, request, stdin_tar, dry_run).await?;
+            copy_to(
+                engine, target, src_path, dst_path, request, stdin_tar, dry_run,
+            )
+            .await?;
             progress.event(event(target, Status::Done, "Copied"));
             Ok::<(), TargetError>(())
         }
@@ -118,9 +124,15 @@ async fn targets(
     service: &str,
 ) -> Result<Vec<Target>, TargetError> {
     if request.index > 0 {
-        let target =
-            specified_container(engine, project, OneOff::Exclude, true, service, request.index)
-                .await?;
+        let target = specified_container(
+            engine,
+            project,
+            OneOff::Exclude,
+            true,
+            service,
+            request.index,
+        )
+        .await?;
         return Ok(vec![target]);
     }
     let one_off = if request.all {

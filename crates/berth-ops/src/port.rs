@@ -14,11 +14,11 @@ pub async fn port(
     protocol: &str,
     index: i64,
 ) -> Result<(String, u16), TargetError> {
-    let target = specified_container(engine, project, OneOff::Include, false, service, index).await?;
+    let target =
+        specified_container(engine, project, OneOff::Include, false, service, index).await?;
     let ports = target.summary.ports.clone().unwrap_or_default();
-    let kind = |p: &berth_engine::models::PortSummary| {
-        p.typ.map(|t| t.to_string()).unwrap_or_default()
-    };
+    let kind =
+        |p: &berth_engine::models::PortSummary| p.typ.map(|t| t.to_string()).unwrap_or_default();
     if let Some(p) = ports
         .iter()
         .find(|p| p.private_port == private_port && kind(p) == protocol)

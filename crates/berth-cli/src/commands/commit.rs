@@ -13,7 +13,12 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct CommitArgs {
     /// Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")
-    #[arg(short = 'a', long = "author", value_name = "string", default_value = "")]
+    #[arg(
+        short = 'a',
+        long = "author",
+        value_name = "string",
+        default_value = ""
+    )]
     pub author: String,
     /// Apply Dockerfile instruction to the created image
     #[arg(short = 'c', long = "change", value_name = "list", action = ArgAction::Append)]
@@ -22,7 +27,12 @@ pub struct CommitArgs {
     #[arg(long = "index", value_name = "int", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_go_int)]
     pub index: i64,
     /// Commit message
-    #[arg(short = 'm', long = "message", value_name = "string", default_value = "")]
+    #[arg(
+        short = 'm',
+        long = "message",
+        value_name = "string",
+        default_value = ""
+    )]
     pub message: String,
     /// Pause container during commit
     #[arg(short = 'p', long = "pause", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
@@ -54,14 +64,9 @@ async fn run_async(global: &GlobalFlags, args: &CommitArgs, settings: &Settings)
         pause: args.pause.unwrap_or(true),
     };
     let renderer = common::renderer(global, settings).title("Committing");
-    let result = berth_ops::commit::commit(
-        &engine,
-        &name,
-        &request,
-        &renderer,
-        common::dry_run(global),
-    )
-    .await;
+    let result =
+        berth_ops::commit::commit(&engine, &name, &request, &renderer, common::dry_run(global))
+            .await;
     renderer.finish();
     result.map_err(failed)?;
     Ok(0)

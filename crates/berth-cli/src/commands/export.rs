@@ -19,7 +19,12 @@ pub struct ExportArgs {
     #[arg(long = "index", value_name = "int", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_go_int)]
     pub index: i64,
     /// Write to a file, instead of STDOUT
-    #[arg(short = 'o', long = "output", value_name = "string", default_value = "")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "string",
+        default_value = ""
+    )]
     pub output: String,
     #[arg(value_name = "SERVICE")]
     pub args: Vec<String>,
@@ -33,9 +38,16 @@ async fn run_async(global: &GlobalFlags, args: &ExportArgs, settings: &Settings)
     at_least(1, args.args.len())?;
     let name = project_name(global, settings)?;
     let engine = common::connect(global, settings).await?;
-    let target = specified_container(&engine, &name, OneOff::Include, false, &args.args[0], args.index)
-        .await
-        .map_err(failed)?;
+    let target = specified_container(
+        &engine,
+        &name,
+        OneOff::Include,
+        false,
+        &args.args[0],
+        args.index,
+    )
+    .await
+    .map_err(failed)?;
     if args.output.is_empty() {
         if std::io::stdout().is_terminal() {
             return Err(common::error(
