@@ -641,3 +641,33 @@ fn cp_from_containers_matches_the_reference() {
         .unwrap();
     assert_eq!(ours_mtime, theirs_mtime);
 }
+
+/// Without `-p` and without a compose file, every command fails as the reference does.
+#[test]
+fn without_a_project_the_commands_fail_as_the_reference_does() {
+    common::engine::require_engine();
+    let empty = tempfile::tempdir().unwrap();
+    let in_empty = |program: &Path, args: &[&str]| {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(empty.path())
+            .env_remove("COMPOSE_PROJECT_NAME")
+            .env_remove("COMPOSE_FILE")
+            .args(args);
+        outcome(&run(&mut cmd))
+    };
+    for args in [
+        &["images"][..],
+        &["volumes"],
+        &["port", "web", "80"],
+        &["commit", "web"],
+        &["export", "web"],
+        &["cp", "web:/etc/hostname", "-"],
+        &["version", "--short"],
+    ] {
+        let theirs = in_empty(&reference(), args);
+        assert_eq!(theirs, in_empty(&berth(), args), "{args:?}");
+        if args[0] != "version" {
+            assert_eq!(theirs.0, Some(1), "{args:?}: {theirs:?}");
+        }
+    }
+}
