@@ -484,7 +484,8 @@ fn cp_to_containers_matches_the_reference() {
                 c,
                 "sh",
                 "-c",
-                "rm -rf /t && mkdir -p /t/existing_dir && echo old > /t/existing_file",
+                "rm -rf /t && mkdir -p /t/existing_dir && echo old > /t/existing_file \
+                 && ln -s existing_dir /t/dirlink && ln -s /t/existing_file /t/filelink",
             ]);
         }
     };
@@ -516,6 +517,10 @@ fn cp_to_containers_matches_the_reference() {
         (&["cp", "--index", "2", "file.txt", "worker:/t/"], false),
         (&["cp", "--index", "3", "file.txt", "worker:/t/"], false),
         (&["cp", "file.txt", "nope:/t/"], false),
+        (&["cp", "file.txt", "web:/t/dirlink"], false),
+        (&["cp", "src", "web:/t/dirlink"], false),
+        (&["cp", "file.txt", "web:/t/filelink"], false),
+        (&["cp", "file.txt", "web:/dev/null"], false),
         (&["cp", "file.txt", "web:/etc/hostname/x"], false),
         (&["cp", "-", "web:/t/"], true),
         (&["cp", "-", "web:/t/existing_file"], true),
@@ -616,6 +621,17 @@ fn cp_from_containers_matches_the_reference() {
             runs[1],
             "berth {args:?} differs from the reference"
         );
+    }
+    // A stopped container: `cp` finds it, the others want it running.
+    let idle = format!("{}-idle-1", p.name);
+    docker_ok(&["stop", "-t", "0", &idle]);
+    for args in [
+        &["cp", "idle:/etc/hostname", "-"][..],
+        &["commit", "idle"],
+        &["export", "idle"],
+        &["port", "idle", "80"],
+    ] {
+        compare(&p, args);
     }
     // `-` writes the engine's archive itself.
     let theirs = p.reference(&["cp", "web:/s/dir", "-"]);
