@@ -122,6 +122,8 @@ fn port_images_volumes_and_version_match_the_reference() {
         &["images", "--quiet", "web"],
         &["images", "--format", "table"],
         &["images", "--format", "TABLE"],
+        &["images", "--format", "JSON"],
+        &["images", "--format", "Json", "nope"],
         &["images", "--format", "xml"],
         &["volumes"],
         &["volumes", "-q"],

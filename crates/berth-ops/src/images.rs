@@ -20,6 +20,7 @@ pub struct ImageSummary {
     pub os: String,
     pub architecture: String,
     pub variant: String,
+    pub os_version: String,
     pub size: i64,
     /// RFC 3339, as the engine gives them; `last_tag_time` is Go's zero time for an image
     /// never tagged.
@@ -75,6 +76,7 @@ pub async fn images(
             os: image.os.unwrap_or_default(),
             architecture: image.architecture.unwrap_or_default(),
             variant: image.variant.unwrap_or_default(),
+            os_version: image.os_version.unwrap_or_default(),
             size: image.size.unwrap_or(0),
             created: image.created.unwrap_or_default(),
             last_tag_time: image

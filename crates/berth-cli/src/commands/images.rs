@@ -49,8 +49,10 @@ async fn run_async(global: &GlobalFlags, args: &ImagesArgs, settings: &Settings)
             output::data(&render::write_table(&images, now));
             Ok(0)
         }
-        // Other casings of `json` (compose prints its whole summaries then) are refused
-        // too: berth keeps to the documented values.
+        "json" => {
+            output::data(&render::write_summaries(&images));
+            Ok(0)
+        }
         _ => Err(common::error(&format!(
             "format value {:?} could not be parsed: parsing failed",
             args.format

@@ -90,6 +90,54 @@ pub fn write_json(images: &[ImageSummary]) -> String {
     out
 }
 
+/// `images --format` in another case of `json` (`JSON`): compose then prints its summaries
+/// as one indented JSON map, keyed by container name (Go sorts the keys).
+pub fn write_summaries(images: &[ImageSummary]) -> String {
+    if images.is_empty() {
+        return "{}\n\n".into();
+    }
+    let string = |s: &str| {
+        let mut out = String::new();
+        json_string(&mut out, s, false);
+        out
+    };
+    let mut sorted: Vec<&ImageSummary> = images.iter().collect();
+    sorted.sort_by(|a, b| a.container.cmp(&b.container));
+    let mut out = String::from("{\n");
+    for (n, i) in sorted.iter().enumerate() {
+        // The OCI platform's fields, the optional ones only when set.
+        let mut platform = vec![
+            format!("\"architecture\": {}", string(&i.architecture)),
+            format!("\"os\": {}", string(&i.os)),
+        ];
+        if !i.os_version.is_empty() {
+            platform.push(format!("\"os.version\": {}", string(&i.os_version)));
+        }
+        if !i.variant.is_empty() {
+            platform.push(format!("\"variant\": {}", string(&i.variant)));
+        }
+        let last_tag_time = if i.last_tag_time.is_empty() {
+            "0001-01-01T00:00:00Z"
+        } else {
+            &i.last_tag_time
+        };
+        out.push_str(&format!(
+            "    {}: {{\n        \"ID\": {},\n        \"Repository\": {},\n        \"Tag\": {},\n        \"Platform\": {{\n            {}\n        }},\n        \"Size\": {},\n        \"Created\": {},\n        \"LastTagTime\": {}\n    }}{}\n",
+            string(&i.container),
+            string(&i.id),
+            string(&i.repository),
+            string(&i.tag),
+            platform.join(",\n            "),
+            i.size,
+            string(&i.created),
+            string(last_tag_time),
+            if n + 1 < sorted.len() { "," } else { "" },
+        ));
+    }
+    out.push_str("}\n\n");
+    out
+}
+
 /// `images -q`: the IDs without their algorithm, each once.
 pub fn write_quiet(images: &[ImageSummary]) -> String {
     let mut ids: Vec<&str> = Vec::new();
@@ -115,6 +163,7 @@ mod tests {
             os: "linux".into(),
             architecture: "amd64".into(),
             variant: String::new(),
+            os_version: String::new(),
             size: 1984162,
             created: "2026-12-05T07:03:30Z".into(),
             last_tag_time: "0001-01-01T00:00:00Z".into(),
