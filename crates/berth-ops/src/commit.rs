@@ -1,4 +1,6 @@
-//! `commit`: a new image from a service container's changes (compose's `Commit`).
+//! `commit`: a new image from a service container's changes (compose's `Commit`). One
+//! engine call on the container the arguments name: there is nothing observed to reconcile,
+//! so no plan, as with `cp` and `export`.
 
 use berth_engine::{CommitOptions, Engine};
 use berth_model::image_ref::ImageRef;
