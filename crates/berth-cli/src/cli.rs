@@ -118,12 +118,20 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
+    /// Create a new image from a service container's changes
+    Commit(commands::commit::CommitArgs),
     /// Parse, resolve and render compose file in canonical format
     Config(commands::config::ConfigArgs),
+    /// Copy files/folders between a service container and the local filesystem
+    Cp(commands::cp::CpArgs),
     /// Creates containers for a service
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Export a service container's filesystem as a tar archive
+    Export(commands::export::ExportArgs),
+    /// List images used by the created containers
+    Images(commands::images::ImagesArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
     /// List running compose projects
@@ -132,6 +140,8 @@ pub enum Command {
     Pause(commands::pause::PauseArgs),
     /// Show what a command would do and why, step by step (exit 2 when it changes something)
     Plan(commands::plan::PlanArgs),
+    /// Print the public port for a port binding
+    Port(commands::port::PortArgs),
     /// List containers
     Ps(commands::ps::PsArgs),
     /// Restart service containers
@@ -152,6 +162,8 @@ pub enum Command {
     Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
+    /// List volumes
+    Volumes(commands::volumes::VolumesArgs),
 }
 
 /// Parses `args` and runs the command; returns the exit status.
@@ -175,10 +187,14 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         return 1;
     }
     match &cli.command {
+        Some(Command::Commit(a)) => commands::commit::run(&cli.global, a, settings),
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
+        Some(Command::Cp(a)) => commands::cp::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
+        Some(Command::Export(a)) => commands::export::run(&cli.global, a, settings),
+        Some(Command::Images(a)) => commands::images::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
         Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
         Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
@@ -186,12 +202,14 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
         Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
         Some(Command::Plan(a)) => commands::plan::run(&cli.global, a, settings),
+        Some(Command::Port(a)) => commands::port::run(&cli.global, a, settings),
         Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
         Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
         Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
         Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
         Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),
+        Some(Command::Volumes(a)) => commands::volumes::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

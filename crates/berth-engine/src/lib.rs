@@ -5,6 +5,7 @@
 //! come from the docker CLI's config file, as the reference reads them.
 
 mod calls;
+mod container_files;
 mod credentials;
 mod negotiate;
 mod read_only;
@@ -17,6 +18,7 @@ use indexmap::IndexMap;
 pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
 pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
+pub use container_files::{file_mode, CommitOptions, PathStat};
 pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;
 pub use read_only::{ReadOnly, Recorded};

@@ -4,22 +4,30 @@
 
 mod archive;
 pub mod attach;
+pub mod commit;
+mod copy_archive;
+pub mod cp;
 pub mod down;
 pub mod error;
 pub mod events;
 pub mod execute;
+pub mod export;
+pub mod images;
 pub mod kill;
 pub mod ls;
 pub mod observe;
 pub mod pause;
+pub mod port;
 pub mod project;
 pub mod ps;
 pub mod restart;
 pub mod rm;
 pub mod start;
 pub mod stop;
+pub mod targets;
 pub mod top;
 pub mod up;
+pub mod volumes;
 
 pub use berth_model::compose::Project;
 pub use berth_model::labels::COMPOSE_VERSION;
