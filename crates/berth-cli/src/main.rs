@@ -7,6 +7,7 @@ mod env_names;
 mod errors;
 mod output;
 mod settings;
+mod terminal;
 
 use std::process::ExitCode;
 
