@@ -118,12 +118,16 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
+    /// Attach local standard input, output, and error streams to a service's running container
+    Attach(commands::attach::AttachArgs),
     /// Parse, resolve and render compose file in canonical format
     Config(commands::config::ConfigArgs),
     /// Creates containers for a service
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Execute a command in a running container
+    Exec(commands::exec::ExecArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
     /// List running compose projects
@@ -175,10 +179,12 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         return 1;
     }
     match &cli.command {
+        Some(Command::Attach(a)) => commands::attach::run(&cli.global, a, settings),
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
+        Some(Command::Exec(a)) => commands::exec::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
         Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
         Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),

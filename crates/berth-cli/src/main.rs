@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod env_names;
 mod errors;
+mod hijack;
 mod output;
 mod settings;
 mod terminal;

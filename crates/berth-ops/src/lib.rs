@@ -7,6 +7,7 @@ pub mod attach;
 pub mod down;
 pub mod error;
 pub mod events;
+pub mod exec;
 pub mod execute;
 pub mod kill;
 pub mod ls;

@@ -1,11 +1,13 @@
 //! One module per subcommand: its clap arguments and a `run` that resolves settings, loads the
 //! project when it needs one, and does its one job.
 
+pub mod attach;
 pub mod common;
 pub mod config;
 pub mod config_digests;
 pub mod config_variables;
 pub mod down;
+pub mod exec;
 pub mod kill;
 pub mod ls;
 pub mod pause;
