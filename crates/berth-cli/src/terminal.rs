@@ -43,6 +43,19 @@ impl RawTerminal {
         Ok(RawTerminal { saved })
     }
 
+    /// Puts standard input's terminal in key-reading mode: raw input (Ctrl-C is the byte
+    /// 0x03, nothing is echoed) but output processed as usual (newlines still return the
+    /// carriage), as compose's navigation menu keyboard does during attached `up`.
+    pub fn enter_keys() -> io::Result<RawTerminal> {
+        let stdin = io::stdin();
+        let saved = termios::tcgetattr(stdin.as_fd())?;
+        let mut keys = saved.clone();
+        keys.make_raw();
+        keys.output_modes = saved.output_modes;
+        termios::tcsetattr(stdin.as_fd(), OptionalActions::Now, &keys)?;
+        Ok(RawTerminal { saved })
+    }
+
     /// Puts the saved settings back now (dropping the guard does it too).
     pub fn restore(&self) {
         let _ = termios::tcsetattr(io::stdin().as_fd(), OptionalActions::Now, &self.saved);

@@ -78,9 +78,10 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         },
     };
     let proxy = args.sig_proxy.unwrap_or(true) && !tty;
+    let interrupted = std::cell::Cell::new(false);
     let pumped = tokio::select! {
         pumped = hijack::pump(&engine, Target::Container(&id), io, &pump) => pumped,
-        status = forward_signals(&engine, &id), if proxy => return Err(Exit(status)),
+        never = forward_signals(&engine, &id, &interrupted), if proxy => match never {},
     };
     match pumped {
         Ok(Ended::OutputClosed) => {}
@@ -92,12 +93,21 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         .wait_container(&id)
         .await
         .map_err(common::engine_error)?;
+    // After a Ctrl-C that the container obeyed, compose exits 130, not with its status.
+    if interrupted.get() {
+        return Ok(130);
+    }
     Ok(exit_status(code))
 }
 
 /// `--sig-proxy`: the signals berth receives go to the container (the docker CLI's
-/// `ForwardAllSignals`); Ctrl-C (SIGINT) also ends berth with status 130, as compose ends.
-async fn forward_signals(engine: &berth_engine::Engine, id: &str) -> u8 {
+/// `ForwardAllSignals`) and berth goes on until the container's output ends; a Ctrl-C
+/// (SIGINT) is remembered in `interrupted`, for compose then exits 130.
+async fn forward_signals(
+    engine: &berth_engine::Engine,
+    id: &str,
+    interrupted: &std::cell::Cell<bool>,
+) -> std::convert::Infallible {
     let kinds = [
         (SignalKind::interrupt(), "SIGINT"),
         (SignalKind::terminate(), "SIGTERM"),
@@ -121,10 +131,10 @@ async fn forward_signals(engine: &berth_engine::Engine, id: &str) -> u8 {
         });
     }
     while let Some(name) = received.recv().await {
-        let _ = engine.kill_container(id, name).await;
         if name == "SIGINT" {
-            return 130;
+            interrupted.set(true);
         }
+        let _ = engine.kill_container(id, name).await;
     }
     std::future::pending().await
 }

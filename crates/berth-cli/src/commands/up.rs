@@ -20,9 +20,11 @@ use indexmap::IndexMap;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
+use crate::env_names;
 use crate::errors;
 use crate::output;
 use crate::settings::Settings;
+use crate::terminal;
 
 // The flags `up` and `create` share (a plain comment: a doc comment would become the
 // help text of whichever command runs them last).
@@ -583,6 +585,20 @@ fn attach_options(
     })
 }
 
+/// Whether compose's navigation menu would be on (its `validateNavigationMenu`): stdout and
+/// stdin are terminals, the progress is not plain, and `--menu`, else `COMPOSE_MENU`, does
+/// not turn it off. berth shows no menu; it reads Ctrl-C as compose does then.
+fn reads_keys(args: &UpArgs, settings: &Settings) -> bool {
+    let wanted = match args.menu {
+        Some(menu) => menu,
+        None => settings
+            .var(env_names::MENU)
+            .map_or(true, |v| berth_loader::setup::parse_go_bool(v).unwrap_or(false)),
+    };
+    let plain = settings.resolved.progress == "plain" || settings.resolved.ansi == "never";
+    wanted && !plain && settings.stdout_is_tty && terminal::stdin_is_terminal()
+}
+
 async fn execute_attached(
     global: &GlobalFlags,
     settings: &Settings,
@@ -606,21 +622,65 @@ async fn execute_attached(
         !settings.resolved.no_color,
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // compose stops on SIGINT and SIGTERM alike.
+    let signals = tx.clone();
     tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            if tx.send(()).is_err() {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            if signals.send(()).is_err() {
                 break;
             }
         }
     });
+    // With its navigation menu on, compose reads the keyboard with the terminal in raw
+    // input mode: Ctrl-C comes as a key (not echoed as `^C`), and stops as the signal does.
+    let _keys = match reads_keys(args, settings) {
+        true => terminal::RawTerminal::enter_keys().ok(),
+        false => None,
+    };
+    if _keys.is_some() {
+        let mut typed = terminal::stdin_chunks();
+        tokio::spawn(async move {
+            while let Some(chunk) = typed.recv().await {
+                for _ in chunk.iter().filter(|&&b| b == 0x03) {
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
     let stop_renderer = common::renderer(global, settings);
+    // compose's `NewMixedWriter`: status lines among the output under a terminal with the
+    // progress mode left to auto, plain lines on stderr otherwise.
+    let auto = matches!(settings.resolved.progress.as_str(), "" | "auto")
+        && settings.resolved.ansi != "never";
+    let status_lines = berth_ui::logs::StatusLines::new(&printer, !settings.resolved.no_color, {
+        let settings = settings.clone();
+        Box::new(move |message| output::warn(&settings, message))
+    });
+    let stop_progress: &dyn berth_ops::events::Progress = if auto && settings.stderr_is_tty {
+        &status_lines
+    } else {
+        &stop_renderer
+    };
     let executor = Executor::new(options.run.hands(engine), &renderer, options.run.parallel)
         .with_pull_options(options.pull.clone());
     let created = || renderer.finish();
     let io = Attachment {
         consumer: &printer,
         created: &created,
-        stop_progress: &stop_renderer,
+        stop_progress,
     };
     let result = up_attached(&executor, project, options, attach, io, rx, observed).await;
     stop_renderer.finish();
