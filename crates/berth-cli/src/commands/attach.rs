@@ -97,7 +97,12 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
     if interrupted.get() {
         return Ok(130);
     }
-    Ok(exit_status(code))
+    if code != 0 {
+        // compose prints the docker CLI's status error, whose message is empty.
+        crate::output::error("");
+        return Err(Exit(exit_status(code)));
+    }
+    Ok(0)
 }
 
 /// `--sig-proxy`: the signals berth receives go to the container (the docker CLI's
