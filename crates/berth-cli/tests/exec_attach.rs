@@ -234,12 +234,17 @@ fn attach_through_pipes_matches_the_reference() {
 /// that the lines typed, and so the screens, are the same for both tools.
 struct Pane {
     socket: String,
+    /// How many times the terminal's modes were asked for.
+    asked: std::cell::Cell<usize>,
 }
 
 impl Pane {
     fn start(tag: &str, dir: &Path, tool: &Path, columns: u16, rows: u16) -> Pane {
         let socket = format!("berthtest-{tag}-{}", std::process::id());
-        let pane = Pane { socket };
+        let pane = Pane {
+            socket,
+            asked: std::cell::Cell::new(0),
+        };
         let path = std::env::var("PATH").unwrap_or_default();
         pane.tmux(&[
             "new-session",
@@ -260,7 +265,7 @@ impl Pane {
             "--norc",
             "--noprofile",
         ]);
-        pane.wait_for("the shell's prompt", |s| s.contains("$ "));
+        pane.wait_prompt();
         pane
     }
 
@@ -322,6 +327,11 @@ impl Pane {
         }
     }
 
+    /// Waits for the shell's prompt (`$`) on the last line.
+    fn wait_prompt(&self) -> String {
+        self.wait_for("the shell's prompt", |s| s == "$" || s.ends_with("\n$"))
+    }
+
     /// Waits for `text` to show `times` times in all.
     fn wait_count(&self, text: &str, times: usize) -> String {
         self.wait_for(&format!("{text:?} ×{times}"), |s| s.matches(text).count() >= times)
@@ -329,13 +339,19 @@ impl Pane {
 
     /// The terminal modes `stty -a` shows for icanon, echo and isig.
     fn cooked(&self) -> String {
-        self.line("stty -a | grep -o -w -E -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo :modes");
-        let screen = self.wait_count(":modes", 2);
+        let asked = self.asked.get() + 1;
+        self.asked.set(asked);
+        // The marker is typed split in two, so that only the output shows it whole.
+        self.line(&format!(
+            "stty -a | grep -o -w -E -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo :modes\"\"{asked}"
+        ));
+        let marker = format!(":modes{asked}");
+        let screen = self.wait_count(&marker, 1);
         let line = screen
             .lines()
-            .rfind(|l| l.ends_with(" :modes") || l == &":modes")
+            .find(|l| l.ends_with(&marker))
             .unwrap_or_default();
-        line.trim_end_matches(":modes").trim().to_string()
+        line.trim_end_matches(&marker).trim().to_string()
     }
 }
 
@@ -358,7 +374,7 @@ fn exec_in_a_terminal_matches_the_reference() {
     for (tag, tool) in [("ref", reference()), ("berth", berth())] {
         let pane = Pane::start(&format!("exec{tag}"), p.dir.path(), &tool, 100, 30);
         pane.line(&format!("$T -p {} exec web sh", p.name));
-        pane.wait_count("/ # ", 1);
+        pane.wait_count("/ #", 1);
         pane.line("stty size");
         pane.wait_for("the window's size", |s| s.contains("\n30 100"));
         pane.resize(120, 40);
@@ -371,13 +387,13 @@ fn exec_in_a_terminal_matches_the_reference() {
         pane.line("echo after-$((6*7))");
         pane.wait_for("the shell after Ctrl-C", |s| s.contains("\nafter-42"));
         pane.line("exit 5");
-        pane.wait_count("$ ", 2);
+        pane.wait_prompt();
         pane.line("echo rc=$?");
         pane.wait_for("the exit status", |s| s.contains("\nrc=5"));
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}: {}", pane.screen());
 
         pane.line(&format!("$T -p {} exec web sh", p.name));
-        pane.wait_count("/ # ", 6);
+        pane.wait_count("/ #", 6);
         pane.keys(&["C-p", "C-q"]);
         pane.wait_for("the detach", |s| s.contains("read escape sequence"));
         pane.line("echo rc=$?");
