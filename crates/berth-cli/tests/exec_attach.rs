@@ -434,11 +434,13 @@ fn attach_in_a_terminal_matches_the_reference() {
 
         p.reference_ok(&["up", "-d", "ticker"]);
         pane.line("clear");
+        pane.wait_for("a clear screen", |s| s == "$");
         pane.line(&format!("$T -p {} attach ticker; echo rc=$?", p.name));
         pane.wait_count("\ntick", 2);
         pane.keys(&["C-c"]);
         let screen = pane.wait_for("the end of attach", |s| s.contains("\nrc="));
-        assert!(screen.contains("got INT\nrc=130"), "{tag}:\n{screen}");
+        // The container's status error (an empty line), then 130 for the Ctrl-C.
+        assert!(screen.contains("got INT\n\nrc=130"), "{tag}:\n{screen}");
         let ticker = format!("{}-ticker-1", p.name);
         assert_eq!(p.inspect(&ticker, "{{.State.ExitCode}}"), "7", "{tag}");
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
@@ -486,6 +488,7 @@ fn ctrl_c_on_attached_up_in_a_terminal_matches_the_reference() {
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
 
         pane.line("clear");
+        pane.wait_for("a clear screen", |s| s == "$");
         pane.line(&format!("$T -p {n} up slow; echo rc=$?"));
         pane.wait_for("the service's output", |s| s.contains("slow-1  | started"));
         let start = Instant::now();

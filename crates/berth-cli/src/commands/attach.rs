@@ -93,16 +93,15 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         .wait_container(&id)
         .await
         .map_err(common::engine_error)?;
+    if code != 0 {
+        // compose prints the docker CLI's status error, whose message is empty.
+        crate::output::error("");
+    }
     // After a Ctrl-C that the container obeyed, compose exits 130, not with its status.
     if interrupted.get() {
         return Ok(130);
     }
-    if code != 0 {
-        // compose prints the docker CLI's status error, whose message is empty.
-        crate::output::error("");
-        return Err(Exit(exit_status(code)));
-    }
-    Ok(0)
+    Ok(exit_status(code))
 }
 
 /// `--sig-proxy`: the signals berth receives go to the container (the docker CLI's
