@@ -132,7 +132,12 @@ fn write_out(out: &mut impl Write, bytes: &[u8]) {
     let _ = out.flush();
 }
 
-async fn resize(engine: &Engine, target: Target<'_>, rows: u16, columns: u16) -> Result<(), EngineError> {
+async fn resize(
+    engine: &Engine,
+    target: Target<'_>,
+    rows: u16,
+    columns: u16,
+) -> Result<(), EngineError> {
     match target {
         Target::Exec(id) => engine.resize_exec(id, rows, columns).await,
         Target::Container(id) => engine.resize_container(id, rows, columns).await,

@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn detach_keys_parse_as_moby_term() {
         assert_eq!(parse_detach_keys("ctrl-p,ctrl-q").unwrap(), vec![16, 17]);
-        assert_eq!(parse_detach_keys("ctrl-@,a,DEL").unwrap(), vec![0, b'a', 127]);
+        assert_eq!(
+            parse_detach_keys("ctrl-@,a,DEL").unwrap(),
+            vec![0, b'a', 127]
+        );
         assert_eq!(parse_detach_keys("ctrl-\\").unwrap(), vec![28]);
         assert_eq!(
             parse_detach_keys("ctrl-1").unwrap_err(),

@@ -77,7 +77,10 @@ fn outcome(out: &Output) -> (Option<i32>, String, String) {
 fn same(p: &TestProject, args: &[&str], input: &str) -> (Option<i32>, String, String) {
     let theirs = outcome(&p.with_input(&reference(), args, input));
     let ours = outcome(&p.with_input(&berth(), args, input));
-    assert_eq!(ours, theirs, "berth (left) and the reference differ on {args:?}");
+    assert_eq!(
+        ours, theirs,
+        "berth (left) and the reference differ on {args:?}"
+    );
     ours
 }
 
@@ -90,7 +93,14 @@ fn exec_through_pipes_matches_the_reference() {
         (&["exec", "-T", "web", "nope"], "", Some(126)),
         (&["exec", "-T", "web", "/etc/passwd"], "", Some(126)),
         (
-            &["exec", "-T", "web", "sh", "-c", "echo out; echo err >&2; exit 4"],
+            &[
+                "exec",
+                "-T",
+                "web",
+                "sh",
+                "-c",
+                "echo out; echo err >&2; exit 4",
+            ],
             "",
             Some(4),
         ),
@@ -102,27 +112,61 @@ fn exec_through_pipes_matches_the_reference() {
             Some(0),
         ),
         // `-i=false`: no standard input at all.
-        (&["exec", "-i=false", "-T", "web", "cat"], "ignored\n", Some(0)),
+        (
+            &["exec", "-i=false", "-T", "web", "cat"],
+            "ignored\n",
+            Some(0),
+        ),
         (
             &[
-                "exec", "-T", "-e", "A=1", "-e", "B=two words", "-w", "/tmp", "-u", "123",
-                "web", "sh", "-c", "echo $A $B; pwd; id",
+                "exec",
+                "-T",
+                "-e",
+                "A=1",
+                "-e",
+                "B=two words",
+                "-w",
+                "/tmp",
+                "-u",
+                "123",
+                "web",
+                "sh",
+                "-c",
+                "echo $A $B; pwd; id",
             ],
             "",
             Some(0),
         ),
-        (&["exec", "-T", "--index", "2", "web", "hostname"], "", Some(0)),
+        (
+            &["exec", "-T", "--index", "2", "web", "hostname"],
+            "",
+            Some(0),
+        ),
         (&["exec", "-T", "--index=1", "web", "hostname"], "", Some(0)),
         // Flags after the service belong to the command.
         (
-            &["exec", "-T", "web", "sh", "-c", "echo $0 \"$@\"", "-x", "--y", "z"],
+            &[
+                "exec",
+                "-T",
+                "web",
+                "sh",
+                "-c",
+                "echo $0 \"$@\"",
+                "-x",
+                "--y",
+                "z",
+            ],
             "",
             Some(0),
         ),
         (&["exec", "--no-TTY", "web", "true"], "", Some(0)),
         (&["exec", "-t", "-T", "web", "true"], "", Some(0)),
         // Without a terminal on stdout, no TTY is asked for.
-        (&["exec", "web", "sh", "-c", "test -t 0 || echo no tty"], "", Some(0)),
+        (
+            &["exec", "web", "sh", "-c", "test -t 0 || echo no tty"],
+            "",
+            Some(0),
+        ),
         (&["exec", "-T", "--privileged", "web", "true"], "", None),
         // Errors: the reference's words and status.
         (&["exec", "-T", "stopped", "true"], "", Some(1)),
@@ -155,7 +199,17 @@ fn exec_through_pipes_matches_the_reference() {
 #[test]
 fn exec_env_without_a_value_comes_from_the_environment() {
     let p = running_project("execenv");
-    let args = ["exec", "-T", "-e", "FROM_HOST", "-e", "UNSET_HERE", "web", "sh", "-c"];
+    let args = [
+        "exec",
+        "-T",
+        "-e",
+        "FROM_HOST",
+        "-e",
+        "UNSET_HERE",
+        "web",
+        "sh",
+        "-c",
+    ];
     let script = "echo \"$FROM_HOST\" \"${UNSET_HERE-unset}\"";
     let with_env = |program: PathBuf| {
         let mut cmd = p.command(&program, &args);
@@ -185,7 +239,10 @@ fn exec_detached_returns_at_once_and_the_command_runs() {
             assert_eq!(String::from_utf8_lossy(&out.stdout), "done\ndone\n");
             break;
         }
-        assert!(Instant::now() < deadline, "the detached commands did not run");
+        assert!(
+            Instant::now() < deadline,
+            "the detached commands did not run"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -308,7 +365,10 @@ impl Pane {
     fn screen(&self) -> String {
         let screen = self.tmux(&["capture-pane", "-p", "-t", "0"]);
         let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
-        let end = lines.iter().rposition(|l| !l.is_empty()).map_or(0, |i| i + 1);
+        let end = lines
+            .iter()
+            .rposition(|l| !l.is_empty())
+            .map_or(0, |i| i + 1);
         lines[..end].join("\n")
     }
 
@@ -334,7 +394,9 @@ impl Pane {
 
     /// Waits for `text` to show `times` times in all.
     fn wait_count(&self, text: &str, times: usize) -> String {
-        self.wait_for(&format!("{text:?} ×{times}"), |s| s.matches(text).count() >= times)
+        self.wait_for(&format!("{text:?} ×{times}"), |s| {
+            s.matches(text).count() >= times
+        })
     }
 
     /// The terminal modes `stty -a` shows for icanon, echo and isig.
@@ -390,7 +452,12 @@ fn exec_in_a_terminal_matches_the_reference() {
         pane.wait_prompt();
         pane.line("echo rc=$?");
         pane.wait_for("the exit status", |s| s.contains("\nrc=5"));
-        assert_eq!(pane.cooked(), "isig icanon echo", "{tag}: {}", pane.screen());
+        assert_eq!(
+            pane.cooked(),
+            "isig icanon echo",
+            "{tag}: {}",
+            pane.screen()
+        );
 
         pane.line(&format!("$T -p {} exec web sh", p.name));
         pane.wait_count("/ #", 6);
@@ -400,7 +467,10 @@ fn exec_in_a_terminal_matches_the_reference() {
         pane.wait_for("the detach's status", |s| s.contains("\nrc=1"));
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
 
-        pane.line(&format!("echo hi | $T -p {} exec web cat; echo rc=$?", p.name));
+        pane.line(&format!(
+            "echo hi | $T -p {} exec web cat; echo rc=$?",
+            p.name
+        ));
         let screen = pane.wait_count("\nrc=1", 2);
         assert!(
             screen.contains("\nthe input device is not a TTY\nrc=1"),
@@ -408,7 +478,10 @@ fn exec_in_a_terminal_matches_the_reference() {
         );
         screens.push(screen);
     }
-    assert_eq!(screens[1], screens[0], "berth (left) and the reference differ");
+    assert_eq!(
+        screens[1], screens[0],
+        "berth (left) and the reference differ"
+    );
 }
 
 /// `attach` in a real terminal: to a TTY container (typing reaches its shell,
@@ -444,9 +517,18 @@ fn attach_in_a_terminal_matches_the_reference() {
         let ticker = format!("{}-ticker-1", p.name);
         assert_eq!(p.inspect(&ticker, "{{.State.ExitCode}}"), "7", "{tag}");
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
-        screens.push(screen.lines().filter(|l| *l != "tick").collect::<Vec<_>>().join("\n"));
+        screens.push(
+            screen
+                .lines()
+                .filter(|l| *l != "tick")
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
     }
-    assert_eq!(screens[1], screens[0], "berth (left) and the reference differ");
+    assert_eq!(
+        screens[1], screens[0],
+        "berth (left) and the reference differ"
+    );
 }
 
 /// Attached `up` in a real terminal: Ctrl-C is read as a key (no `^C` echoed), the first
@@ -512,8 +594,8 @@ fn ctrl_c_on_attached_up_in_a_terminal_matches_the_reference() {
 /// README's filter shows exactly those, and `down` stops the services at once.
 #[test]
 fn image_gallery_exec_resolves_one_address_per_replica() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/image-gallery/compose.yaml");
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/image-gallery/compose.yaml");
     // The engine picks the published port, so that the test runs beside the example.
     let compose = std::fs::read_to_string(example)
         .unwrap()
@@ -547,24 +629,40 @@ fn image_gallery_exec_resolves_one_address_per_replica() {
     assert_eq!(resolved, replicas);
 
     // The README's pipeline shows those lines and nothing else.
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
     let pipeline = readme
         .lines()
-        .find_map(|l| l.trim().strip_prefix("berth exec -T image-gallery nslookup iotd | "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("berth exec -T image-gallery nslookup iotd | ")
+        })
         .expect("the README shows the check");
     let mut filter = Command::new("sh");
-    filter.args(["-c", pipeline]).stdin(std::process::Stdio::piped());
+    filter
+        .args(["-c", pipeline])
+        .stdin(std::process::Stdio::piped());
     let filtered = {
         use std::io::Write;
         let mut child = filter
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("sh");
-        child.stdin.take().unwrap().write_all(lookup.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(lookup.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
-    assert_eq!(String::from_utf8_lossy(&filtered.stdout).lines().collect::<Vec<_>>(), addresses);
+    assert_eq!(
+        String::from_utf8_lossy(&filtered.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        addresses
+    );
 
     let start = Instant::now();
     p.berth_ok(&["down"]);

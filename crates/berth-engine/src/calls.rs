@@ -422,7 +422,12 @@ impl Engine {
     }
 
     /// Resizes an exec's terminal (`POST /exec/{id}/resize`).
-    pub async fn resize_exec(&self, exec_id: &str, rows: u16, columns: u16) -> Result<(), EngineError> {
+    pub async fn resize_exec(
+        &self,
+        exec_id: &str,
+        rows: u16,
+        columns: u16,
+    ) -> Result<(), EngineError> {
         let options = q::ResizeExecOptions {
             h: i32::from(rows),
             w: i32::from(columns),
@@ -459,7 +464,12 @@ impl Engine {
     }
 
     /// Resizes a container's terminal (`POST /containers/{id}/resize`).
-    pub async fn resize_container(&self, id: &str, rows: u16, columns: u16) -> Result<(), EngineError> {
+    pub async fn resize_container(
+        &self,
+        id: &str,
+        rows: u16,
+        columns: u16,
+    ) -> Result<(), EngineError> {
         let options = q::ResizeContainerTTYOptions {
             h: i32::from(rows),
             w: i32::from(columns),
@@ -472,19 +482,27 @@ impl Engine {
 
     /// Waits for a container to stop (`POST /containers/{id}/wait`); its exit code.
     pub async fn wait_container(&self, id: &str) -> Result<i64, EngineError> {
-        let mut waits = self.docker.wait_container(id, None::<q::WaitContainerOptions>);
+        let mut waits = self
+            .docker
+            .wait_container(id, None::<q::WaitContainerOptions>);
         match waits.next().await {
             Some(Ok(answer)) => Ok(answer.status_code),
             Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(code),
             Some(Err(e)) => Err(self.fail(e)),
-            None => Err(EngineError::Other("the engine ended the wait without an answer".into())),
+            None => Err(EngineError::Other(
+                "the engine ended the wait without an answer".into(),
+            )),
         }
     }
 
     fn attached_io(
         &self,
         output: std::pin::Pin<
-            Box<dyn futures_util::Stream<Item = Result<bollard::container::LogOutput, bollard::errors::Error>> + Send>,
+            Box<
+                dyn futures_util::Stream<
+                        Item = Result<bollard::container::LogOutput, bollard::errors::Error>,
+                    > + Send,
+            >,
         >,
         input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
     ) -> AttachedIo {

@@ -100,7 +100,6 @@ pub async fn start_exec(
         privileged: Some(request.privileged),
         user: request.user.clone(),
         working_dir: request.workdir.clone(),
-        ..Default::default()
     };
     let exec_id = engine.create_exec(container, config).await?;
     if request.detach {

@@ -54,8 +54,8 @@ impl LogPrinter {
             // compose's presenter of "" (its progress lines) is monochrome and takes no
             // colour from the rainbow.
             let taken = presenters.iter().filter(|(n, _)| !n.is_empty()).count();
-            let color = (self.style.color && !source.is_empty())
-                .then(|| RAINBOW[taken % RAINBOW.len()]);
+            let color =
+                (self.style.color && !source.is_empty()).then(|| RAINBOW[taken % RAINBOW.len()]);
             presenters.push((source.to_string(), color));
         }
         let width = presenters.iter().map(|(n, _)| n.len()).max().unwrap_or(0) + 1;

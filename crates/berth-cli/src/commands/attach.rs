@@ -60,7 +60,11 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         _ => String::new(),
     };
     let io = engine
-        .attach_io(&id, stdin, (!detach_keys.is_empty()).then_some(detach_keys.as_str()))
+        .attach_io(
+            &id,
+            stdin,
+            (!detach_keys.is_empty()).then_some(detach_keys.as_str()),
+        )
         .await
         .map_err(common::engine_error)?;
     berth_ops::exec::attachable(&engine, &id)
@@ -74,7 +78,8 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         // An invalid sequence falls back to the default, with the docker CLI's warning.
         detach_keys: match detach_keys.as_str() {
             "" => terminal::DEFAULT_DETACH_KEYS.to_vec(),
-            keys => terminal::parse_detach_keys(keys).unwrap_or_else(|_| terminal::DEFAULT_DETACH_KEYS.to_vec()),
+            keys => terminal::parse_detach_keys(keys)
+                .unwrap_or_else(|_| terminal::DEFAULT_DETACH_KEYS.to_vec()),
         },
     };
     let proxy = args.sig_proxy.unwrap_or(true) && !tty;

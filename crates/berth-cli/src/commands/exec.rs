@@ -3,13 +3,13 @@
 
 use clap::{ArgAction, Args};
 
+use crate::cli::GlobalFlags;
 use crate::cli::{parse_go_bool, parse_go_int};
 use crate::commands::common::{self, block_on, error, CmdResult, Exit};
 use crate::env_names;
 use crate::hijack::{self, Ended, Pump, Target};
 use crate::settings::Settings;
 use crate::terminal;
-use crate::cli::GlobalFlags;
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {

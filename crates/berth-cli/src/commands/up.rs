@@ -593,7 +593,7 @@ fn reads_keys(args: &UpArgs, settings: &Settings) -> bool {
         Some(menu) => menu,
         None => settings
             .var(env_names::MENU)
-            .map_or(true, |v| berth_loader::setup::parse_go_bool(v).unwrap_or(false)),
+            .is_none_or(|v| berth_loader::setup::parse_go_bool(v).unwrap_or(false)),
     };
     let plain = settings.resolved.progress == "plain" || settings.resolved.ansi == "never";
     wanted && !plain && settings.stdout_is_tty && terminal::stdin_is_terminal()
