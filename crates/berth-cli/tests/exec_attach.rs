@@ -175,6 +175,13 @@ fn exec_through_pipes_matches_the_reference() {
         (&["exec", "-T", "web"], "", Some(1)),
         (&["exec", "-T", "--index", "x", "web", "true"], "", Some(1)),
         (&["exec", "--bogus", "web", "true"], "", Some(1)),
+        // Dry runs: a detached exec is told, an attached one refused.
+        (
+            &["--dry-run", "exec", "-d", "web", "sh", "-c", "echo \"x\""],
+            "",
+            Some(0),
+        ),
+        (&["--dry-run", "exec", "-T", "web", "true"], "", Some(1)),
     ];
     for (args, input, code) in cases {
         let (got, stdout, stderr) = same(&p, args, input);
@@ -260,6 +267,7 @@ fn attach_through_pipes_matches_the_reference() {
         (&["attach", "nosuch"], Some(1)),
         (&["attach"], Some(1)),
         (&["attach", "--index", "x", "web"], Some(1)),
+        (&["--dry-run", "attach", "--no-stdin", "shell"], Some(1)),
     ];
     for (args, code) in cases {
         let (got, stdout, stderr) = same(&p, args, "");

@@ -53,6 +53,9 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
     if tty && want_stdin && !terminal::stdin_is_terminal() {
         return Err(error("the input device is not a TTY"));
     }
+    if common::dry_run(global) {
+        return Err(error("interactive run is not supported in dry-run mode"));
+    }
     let stdin = want_stdin && config.open_stdin.unwrap_or(false);
     // The docker CLI's config file may name other keys; berth reads only the flag.
     let detach_keys = match &args.detach_keys {

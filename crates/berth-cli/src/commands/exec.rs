@@ -1,6 +1,8 @@
 //! `exec SERVICE COMMAND [ARGS...]`: runs a command in a service's running container
 //! (compose's cmd/compose/exec.go, which hands it to the docker CLI's `RunExec`).
 
+use berth_model::golang;
+use berth_ui::progress::DRY_RUN_PREFIX;
 use clap::{ArgAction, Args};
 
 use crate::cli::GlobalFlags;
@@ -71,6 +73,18 @@ async fn run_async(global: &GlobalFlags, args: &ExecArgs, settings: &Settings) -
     // The docker CLI's `CheckTty`, before the exec is created so that none is left behind.
     if !detach && tty && interactive && !terminal::stdin_is_terminal() {
         return Err(error("the input device is not a TTY"));
+    }
+    // compose's dry-run client: a detached exec is only told, an attached one refused.
+    if common::dry_run(global) {
+        if !detach {
+            return Err(error("interactive exec is not supported in dry-run mode"));
+        }
+        let quoted: Vec<String> = command.iter().map(|a| golang::quote(a)).collect();
+        crate::output::data(&format!(
+            "{DRY_RUN_PREFIX}Executing command [{}] in {id} (detached mode)\n",
+            quoted.join(" ")
+        ));
+        return Ok(0);
     }
     let request = berth_ops::exec::ExecRequest {
         command: command.to_vec(),
