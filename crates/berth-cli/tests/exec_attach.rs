@@ -204,8 +204,9 @@ fn exec_through_pipes_matches_the_reference() {
 }
 
 #[test]
-fn exec_env_without_a_value_comes_from_the_environment() {
+fn exec_env_without_a_value_comes_from_the_project_environment() {
     let p = running_project("execenv");
+    std::fs::write(p.dir.path().join(".env"), "FROM_DOTENV=dot env\n").unwrap();
     let args = [
         "exec",
         "-T",
@@ -213,11 +214,13 @@ fn exec_env_without_a_value_comes_from_the_environment() {
         "FROM_HOST",
         "-e",
         "UNSET_HERE",
+        "-e",
+        "FROM_DOTENV",
         "web",
         "sh",
         "-c",
     ];
-    let script = "echo \"$FROM_HOST\" \"${UNSET_HERE-unset}\"";
+    let script = "echo \"$FROM_HOST\" \"${UNSET_HERE-unset}\" \"$FROM_DOTENV\"";
     let with_env = |program: PathBuf| {
         let mut cmd = p.command(&program, &args);
         cmd.arg(script)
@@ -227,7 +230,7 @@ fn exec_env_without_a_value_comes_from_the_environment() {
     };
     let ours = with_env(berth());
     assert_eq!(ours, with_env(reference()));
-    assert_eq!(ours.1, "from the host unset\n");
+    assert_eq!(ours.1, "from the host unset dot env\n");
 }
 
 #[test]
@@ -268,6 +271,11 @@ fn attach_through_pipes_matches_the_reference() {
         (&["attach"], Some(1)),
         (&["attach", "--index", "x", "web"], Some(1)),
         (&["--dry-run", "attach", "--no-stdin", "shell"], Some(1)),
+        // The engine refuses the sequence; the docker client words it so.
+        (
+            &["attach", "--no-stdin", "--detach-keys", "bogus", "ticker"],
+            Some(1),
+        ),
     ];
     for (args, code) in cases {
         let (got, stdout, stderr) = same(&p, args, "");

@@ -410,7 +410,7 @@ impl Engine {
             .docker
             .start_exec(exec_id, Some(options))
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| hijack_failed(self.fail(e)))?;
         match started {
             bollard::exec::StartExecResults::Attached { output, input } => {
                 Ok(self.attached_io(output, input))
@@ -459,7 +459,7 @@ impl Engine {
             .docker
             .attach_container(id, Some(options))
             .await
-            .map_err(|e| self.fail(e))?;
+            .map_err(|e| hijack_failed(self.fail(e)))?;
         Ok(self.attached_io(attached.output, attached.input))
     }
 
@@ -709,6 +709,17 @@ impl Engine {
             .await
             .map(|_| ())
             .map_err(|e| self.fail(e))
+    }
+}
+
+/// A refused upgrade of a hijacked connection, as the docker client words it (it does
+/// not read the engine's message then).
+fn hijack_failed(e: EngineError) -> EngineError {
+    match e {
+        EngineError::Daemon { status, .. } => {
+            EngineError::Other(format!("unable to upgrade to tcp, received {status}"))
+        }
+        other => other,
     }
 }
 

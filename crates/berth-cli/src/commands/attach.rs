@@ -57,10 +57,12 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         return Err(error("interactive run is not supported in dry-run mode"));
     }
     let stdin = want_stdin && config.open_stdin.unwrap_or(false);
-    // The docker CLI's config file may name other keys; berth reads only the flag.
+    // The flag, else the docker CLI's config file's `detachKeys`.
     let detach_keys = match &args.detach_keys {
         Some(keys) if !keys.is_empty() => keys.clone(),
-        _ => String::new(),
+        _ => berth_engine::DockerConfigFile::read(&settings.env)
+            .detach_keys()
+            .unwrap_or_default(),
     };
     let io = engine
         .attach_io(

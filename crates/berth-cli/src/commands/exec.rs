@@ -86,16 +86,18 @@ async fn run_async(global: &GlobalFlags, args: &ExecArgs, settings: &Settings) -
         ));
         return Ok(0);
     }
+    // The docker CLI's config file may set the detach sequence (`detachKeys`).
+    let detach_keys = berth_engine::DockerConfigFile::read(&settings.env).detach_keys();
     let request = berth_ops::exec::ExecRequest {
         command: command.to_vec(),
-        env: resolve_env(&args.env, settings),
+        env: resolve_env(&args.env, &project_environment(global, settings)?),
         user: args.user.clone(),
         workdir: args.workdir.clone(),
         privileged: args.privileged.unwrap_or(false),
         tty,
         interactive,
         detach,
-        detach_keys: None,
+        detach_keys: detach_keys.clone(),
         console_size: terminal::terminal_size(),
     };
     let started = berth_ops::exec::start_exec(&engine, &id, &request)
@@ -109,7 +111,10 @@ async fn run_async(global: &GlobalFlags, args: &ExecArgs, settings: &Settings) -
         stdin: interactive,
         follow_size: tty && terminal::stdin_is_terminal(),
         nudge_size: false,
-        detach_keys: terminal::DEFAULT_DETACH_KEYS.to_vec(),
+        // An invalid sequence falls back to the default, as the docker CLI's does.
+        detach_keys: detach_keys
+            .and_then(|keys| terminal::parse_detach_keys(&keys).ok())
+            .unwrap_or_else(|| terminal::DEFAULT_DETACH_KEYS.to_vec()),
     };
     match hijack::pump(&engine, Target::Exec(&exec_id), io, &pump).await {
         Ok(Ended::OutputClosed) => {}
@@ -133,13 +138,23 @@ pub fn project_name(global: &GlobalFlags, settings: &Settings) -> Result<String,
     }
 }
 
-/// `-e KEY` takes KEY's value from berth's environment (compose resolves it in the
-/// project's); an unknown KEY goes as is, and the engine leaves it unset.
-fn resolve_env(env: &[String], settings: &Settings) -> Vec<String> {
+/// The project's environment (process environment over `.env`), where `-e KEY` is looked up.
+fn project_environment(
+    global: &GlobalFlags,
+    settings: &Settings,
+) -> Result<indexmap::IndexMap<String, String>, Exit> {
+    let options = crate::commands::config::project_options(global, settings);
+    let mut diags = berth_loader::Diagnostics::default();
+    berth_loader::setup::environment(&options, &mut diags).map_err(|e| error(&e.to_string()))
+}
+
+/// `-e KEY` takes KEY's value from the project's environment; an unknown KEY goes as is,
+/// and the engine leaves it unset.
+fn resolve_env(env: &[String], environment: &indexmap::IndexMap<String, String>) -> Vec<String> {
     env.iter()
         .map(|entry| match entry.contains('=') {
             true => entry.clone(),
-            false => match settings.var(entry) {
+            false => match environment.get(entry) {
                 Some(value) => format!("{entry}={value}"),
                 None => entry.clone(),
             },
