@@ -115,11 +115,12 @@ pub async fn pump(
                     stdin = None;
                 }
             },
-            size = next_size(&mut resizes) => {
-                if let Some((rows, columns)) = size {
+            size = next_size(&mut resizes) => match size {
+                Some((rows, columns)) => {
                     let _ = resize(engine, target, rows, columns).await;
                 }
-            }
+                None => resizes = None,
+            },
             status = terminated(&mut terminations) => break Ended::Terminated(status),
         }
     };
