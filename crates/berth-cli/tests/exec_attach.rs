@@ -549,7 +549,7 @@ fn attach_in_a_terminal_matches_the_reference() {
 
 /// Attached `up` in a real terminal: Ctrl-C is read as a key (no `^C` echoed), the first
 /// stops the services with compose's words, and a second one during a slow stop kills at
-/// once; the terminal is cooked again afterwards.
+/// once (berth; the reference only sometimes); the terminal is cooked again afterwards.
 #[test]
 fn ctrl_c_on_attached_up_in_a_terminal_matches_the_reference() {
     let compose = format!(
@@ -596,8 +596,11 @@ fn ctrl_c_on_attached_up_in_a_terminal_matches_the_reference() {
         pane.keys(&["C-c"]);
         let screen = pane.wait_for("the end of up", |s| s.contains("\nrc="));
         assert!(screen.contains("\nrc=130"), "{tag}:\n{screen}");
+        assert!(!screen.contains("^C"), "{tag}: Ctrl-C is echoed:\n{screen}");
+        // The reference's second Ctrl-C, read by its menu's keyboard, kills at once only
+        // sometimes (at other times the stop waits out its 10 s); berth's always does.
         assert!(
-            start.elapsed() < Duration::from_secs(8),
+            tag == "ref" || start.elapsed() < Duration::from_secs(8),
             "{tag}: the second Ctrl-C did not kill at once ({:?})",
             start.elapsed()
         );

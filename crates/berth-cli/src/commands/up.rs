@@ -585,6 +585,14 @@ fn attach_options(
     })
 }
 
+/// The next keys typed; pending for ever when the keyboard is not read.
+async fn next_chunk(typed: &mut Option<tokio::sync::mpsc::Receiver<Vec<u8>>>) -> Option<Vec<u8>> {
+    match typed {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Whether compose's navigation menu would be on (its `validateNavigationMenu`): stdout and
 /// stdin are terminals, the progress is not plain, and `--menu`, else `COMPOSE_MENU`, does
 /// not turn it off. berth shows no menu; it reads Ctrl-C as compose does then.
@@ -622,8 +630,14 @@ async fn execute_attached(
         !settings.resolved.no_color,
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    // compose stops on SIGINT and SIGTERM alike.
-    let signals = tx.clone();
+    // With its navigation menu on, compose reads the keyboard with the terminal in raw
+    // input mode: Ctrl-C comes as a key (not echoed as `^C`) and stops as SIGINT and
+    // SIGTERM do. The terminal is cooked again when `up` ends.
+    let keyboard = match reads_keys(args, settings) {
+        true => terminal::RawTerminal::enter_keys().ok(),
+        false => None,
+    };
+    let mut typed = keyboard.is_some().then(terminal::stdin_chunks);
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
         let (Ok(mut interrupt), Ok(mut terminate)) = (
@@ -636,30 +650,20 @@ async fn execute_attached(
             tokio::select! {
                 _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}
+                chunk = next_chunk(&mut typed) => match chunk {
+                    Some(keys) if keys.contains(&0x03) => {}
+                    Some(_) => continue,
+                    None => {
+                        typed = None;
+                        continue;
+                    }
+                },
             }
-            if signals.send(()).is_err() {
+            if tx.send(()).is_err() {
                 break;
             }
         }
     });
-    // With its navigation menu on, compose reads the keyboard with the terminal in raw
-    // input mode: Ctrl-C comes as a key (not echoed as `^C`), and stops as the signal does.
-    let _keys = match reads_keys(args, settings) {
-        true => terminal::RawTerminal::enter_keys().ok(),
-        false => None,
-    };
-    if _keys.is_some() {
-        let mut typed = terminal::stdin_chunks();
-        tokio::spawn(async move {
-            while let Some(chunk) = typed.recv().await {
-                for _ in chunk.iter().filter(|&&b| b == 0x03) {
-                    if tx.send(()).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-    }
     let stop_renderer = common::renderer(global, settings);
     // compose's `NewMixedWriter`: status lines among the output under a terminal with the
     // progress mode left to auto, plain lines on stderr otherwise.
@@ -683,6 +687,7 @@ async fn execute_attached(
         stop_progress,
     };
     let result = up_attached(&executor, project, options, attach, io, rx, observed).await;
+    drop(keyboard);
     stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),
