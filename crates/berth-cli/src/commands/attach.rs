@@ -25,7 +25,7 @@ pub struct AttachArgs {
     /// Proxy all received signals to the process
     #[arg(long = "sig-proxy", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub sig_proxy: Option<bool>,
-    /// SERVICE (cobra takes the first and ignores the rest)
+    // SERVICE (cobra takes the first and ignores the rest).
     #[arg(value_name = "SERVICE")]
     pub services: Vec<String>,
 }

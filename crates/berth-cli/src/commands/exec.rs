@@ -31,7 +31,7 @@ pub struct ExecArgs {
     #[arg(short = 'u', long = "user", value_name = "string")]
     pub user: Option<String>,
     /// Disable pseudo-TTY allocation. By default 'docker compose exec' allocates a TTY.
-    #[arg(short = 'T', long = "no-tty", visible_alias = "no-TTY", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    #[arg(short = 'T', long = "no-tty", alias = "no-TTY", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub no_tty: Option<bool>,
     /// Path to workdir directory for this command
     #[arg(short = 'w', long = "workdir", value_name = "string")]
@@ -42,8 +42,8 @@ pub struct ExecArgs {
     /// Allocate a pseudo-TTY (accepted and ignored, as compose does)
     #[arg(short = 't', long = "tty", hide = true, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub tty: Option<bool>,
-    /// SERVICE COMMAND [ARGS...]: flags after SERVICE belong to the command (cobra's
-    /// `SetInterspersed(false)`).
+    // SERVICE COMMAND [ARGS...]: flags after SERVICE belong to the command (cobra's
+    // `SetInterspersed(false)`).
     #[arg(value_name = "SERVICE COMMAND [ARGS...]", trailing_var_arg = true)]
     pub args: Vec<String>,
 }
