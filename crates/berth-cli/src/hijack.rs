@@ -9,6 +9,7 @@ use std::io::Write;
 use berth_engine::{AttachedIo, Engine, EngineError, Output};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::terminal::{self, DetachWatch, RawTerminal, Terminations};
 
@@ -32,6 +33,9 @@ pub struct Pump {
     pub nudge_size: bool,
     /// The detach sequence (watched only under a TTY with input, as the docker CLI does).
     pub detach_keys: Vec<u8>,
+    /// Ctrl-C (SIGINT) ends the pumping with status 130 (compose's `exec`: the signal is
+    /// not passed on, and compose exits rather than dies of it).
+    pub end_on_interrupt: bool,
 }
 
 /// How the pumping ended.
@@ -70,6 +74,10 @@ pub async fn pump(
     let mut terminations = match &raw {
         Some(_) => Terminations::catch().ok(),
         None => None,
+    };
+    let mut interrupts = match options.end_on_interrupt {
+        true => signal(SignalKind::interrupt()).ok(),
+        false => None,
     };
     let mut resizes = None;
     if options.follow_size {
@@ -122,6 +130,7 @@ pub async fn pump(
                 None => resizes = None,
             },
             status = terminated(&mut terminations) => break Ended::Terminated(status),
+            _ = interrupted(&mut interrupts) => break Ended::Terminated(130),
         }
     };
     drop(raw);
@@ -156,6 +165,15 @@ async fn recv(stdin: &mut Option<tokio::sync::mpsc::Receiver<Vec<u8>>>) -> Optio
 async fn next_size(resizes: &mut Option<terminal::ResizeEvents>) -> Option<(u16, u16)> {
     match resizes {
         Some(events) => events.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn interrupted(interrupts: &mut Option<Signal>) {
+    match interrupts {
+        Some(signal) => {
+            signal.recv().await;
+        }
         None => std::future::pending().await,
     }
 }

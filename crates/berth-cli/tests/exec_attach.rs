@@ -483,11 +483,21 @@ fn exec_in_a_terminal_matches_the_reference() {
         pane.wait_for("the detach's status", |s| s.contains("\nrc=1"));
         assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
 
+        // Without a TTY, Ctrl-C ends the tool (130) and is not passed on.
+        pane.line(&format!(
+            "$T -p {} exec -T web sleep 100; echo rc=$?",
+            p.name
+        ));
+        std::thread::sleep(Duration::from_secs(1));
+        pane.keys(&["C-c"]);
+        pane.wait_for("the interrupted exec", |s| s.contains("\nrc=130"));
+        assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
+
         pane.line(&format!(
             "echo hi | $T -p {} exec web cat; echo rc=$?",
             p.name
         ));
-        let screen = pane.wait_count("\nrc=1", 2);
+        let screen = pane.wait_count("\nrc=1\n", 2);
         assert!(
             screen.contains("\nthe input device is not a TTY\nrc=1"),
             "{tag}:\n{screen}"

@@ -80,6 +80,7 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         stdin,
         follow_size: tty && terminal::stdout_is_terminal(),
         nudge_size: true,
+        end_on_interrupt: false,
         // An invalid sequence falls back to the default, with the docker CLI's warning.
         detach_keys: match detach_keys.as_str() {
             "" => terminal::DEFAULT_DETACH_KEYS.to_vec(),
@@ -92,6 +93,7 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
     let pumped = tokio::select! {
         pumped = hijack::pump(&engine, Target::Container(&id), io, &pump) => pumped,
         never = forward_signals(&engine, &id, &interrupted), if proxy => match never {},
+        status = second_interrupt(), if !proxy => return Err(Exit(status)),
     };
     match pumped {
         Ok(Ended::OutputClosed) => {}
@@ -112,6 +114,16 @@ async fn run_async(global: &GlobalFlags, args: &AttachArgs, settings: &Settings)
         return Ok(130);
     }
     Ok(exit_status(code))
+}
+
+/// Without `--sig-proxy`, compose outlives a first Ctrl-C and ends on the second.
+async fn second_interrupt() -> u8 {
+    if let Ok(mut interrupts) = signal(SignalKind::interrupt()) {
+        interrupts.recv().await;
+        interrupts.recv().await;
+        return 130;
+    }
+    std::future::pending().await
 }
 
 /// `--sig-proxy`: the signals berth receives go to the container (the docker CLI's

@@ -111,6 +111,7 @@ async fn run_async(global: &GlobalFlags, args: &ExecArgs, settings: &Settings) -
         stdin: interactive,
         follow_size: tty && terminal::stdin_is_terminal(),
         nudge_size: false,
+        end_on_interrupt: true,
         // An invalid sequence falls back to the default, as the docker CLI's does.
         detach_keys: detach_keys
             .and_then(|keys| terminal::parse_detach_keys(&keys).ok())
@@ -119,6 +120,11 @@ async fn run_async(global: &GlobalFlags, args: &ExecArgs, settings: &Settings) -
     match hijack::pump(&engine, Target::Exec(&exec_id), io, &pump).await {
         Ok(Ended::OutputClosed) => {}
         Ok(Ended::Detached) => return Err(error("read escape sequence")),
+        Ok(Ended::Terminated(130)) => {
+            // compose, interrupted, prints its (empty) status error.
+            crate::output::error("");
+            return Err(Exit(130));
+        }
         Ok(Ended::Terminated(status)) => return Err(Exit(status)),
         Err(e) => return Err(common::engine_error(e)),
     }
