@@ -118,6 +118,8 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
+    /// Attach local standard input, output, and error streams to a service's running container
+    Attach(commands::attach::AttachArgs),
     /// Create a new image from a service container's changes
     Commit(commands::commit::CommitArgs),
     /// Parse, resolve and render compose file in canonical format
@@ -128,6 +130,8 @@ pub enum Command {
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Execute a command in a running container
+    Exec(commands::exec::ExecArgs),
     /// Export a service container's filesystem as a tar archive
     Export(commands::export::ExportArgs),
     /// List images used by the created containers
@@ -187,12 +191,14 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         return 1;
     }
     match &cli.command {
+        Some(Command::Attach(a)) => commands::attach::run(&cli.global, a, settings),
         Some(Command::Commit(a)) => commands::commit::run(&cli.global, a, settings),
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
         Some(Command::Cp(a)) => commands::cp::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
+        Some(Command::Exec(a)) => commands::exec::run(&cli.global, a, settings),
         Some(Command::Export(a)) => commands::export::run(&cli.global, a, settings),
         Some(Command::Images(a)) => commands::images::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),

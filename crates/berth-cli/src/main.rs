@@ -5,8 +5,10 @@ mod cli;
 mod commands;
 mod env_names;
 mod errors;
+mod hijack;
 mod output;
 mod settings;
+mod terminal;
 
 use std::process::ExitCode;
 

@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
-pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
+pub use calls::{AttachedIo, ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
 pub use container_files::{file_mode, CommitOptions, PathStat};
 pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;

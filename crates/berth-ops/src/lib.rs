@@ -10,6 +10,7 @@ pub mod cp;
 pub mod down;
 pub mod error;
 pub mod events;
+pub mod exec;
 pub mod execute;
 pub mod export;
 pub mod images;

@@ -51,10 +51,11 @@ impl LogPrinter {
     fn presenter(&self, source: &str) -> (String, Option<&'static str>) {
         let mut presenters = self.presenters.lock().expect("presenters lock");
         if !presenters.iter().any(|(n, _)| n == source) {
-            let color = self
-                .style
-                .color
-                .then(|| RAINBOW[presenters.len() % RAINBOW.len()]);
+            // compose's presenter of "" (its progress lines) is monochrome and takes no
+            // colour from the rainbow.
+            let taken = presenters.iter().filter(|(n, _)| !n.is_empty()).count();
+            let color =
+                (self.style.color && !source.is_empty()).then(|| RAINBOW[taken % RAINBOW.len()]);
             presenters.push((source.to_string(), color));
         }
         let width = presenters.iter().map(|(n, _)| n.len()).max().unwrap_or(0) + 1;
@@ -129,6 +130,45 @@ impl LogConsumer for LogPrinter {
             "Aborting on container exit...\n"
         };
         write(LogStream::Stderr, text);
+    }
+}
+
+/// compose's mixed writer: under a terminal (and `--progress` left to auto), the stops
+/// that follow a Ctrl-C in attached `up` are status lines among the containers' output
+/// (` Container p-web-1  Stopping`, the status in green), not a progress display.
+pub struct StatusLines<'a> {
+    consumer: &'a dyn LogConsumer,
+    color: bool,
+    warn: Box<dyn Fn(&str) + Send + Sync>,
+}
+
+impl<'a> StatusLines<'a> {
+    pub fn new(
+        consumer: &'a dyn LogConsumer,
+        color: bool,
+        warn: Box<dyn Fn(&str) + Send + Sync>,
+    ) -> StatusLines<'a> {
+        StatusLines {
+            consumer,
+            color,
+            warn,
+        }
+    }
+}
+
+impl berth_ops::events::Progress for StatusLines<'_> {
+    fn event(&self, e: berth_ops::Event) {
+        let status = if self.color {
+            format!("\x1b[32m{}\x1b[0m", e.status_text)
+        } else {
+            e.status_text
+        };
+        self.consumer
+            .status("", &format!("{} {} {status}", e.id, e.text));
+    }
+
+    fn warning(&self, message: &str) {
+        (self.warn)(message)
     }
 }
 

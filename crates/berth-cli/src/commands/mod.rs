@@ -1,6 +1,7 @@
 //! One module per subcommand: its clap arguments and a `run` that resolves settings, loads the
 //! project when it needs one, and does its one job.
 
+pub mod attach;
 pub mod commit;
 pub mod common;
 pub mod config;
@@ -8,6 +9,7 @@ pub mod config_digests;
 pub mod config_variables;
 pub mod cp;
 pub mod down;
+pub mod exec;
 pub mod export;
 pub mod images;
 pub mod kill;
