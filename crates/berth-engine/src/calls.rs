@@ -576,7 +576,7 @@ impl Engine {
 }
 
 /// One chunk of a container's output, as berth passes it on.
-fn output(
+pub(crate) fn output(
     host: &str,
     item: Result<bollard::container::LogOutput, bollard::errors::Error>,
 ) -> Option<Result<Output, EngineError>> {

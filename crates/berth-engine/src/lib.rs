@@ -8,6 +8,7 @@ mod calls;
 mod credentials;
 mod negotiate;
 mod read_only;
+mod streams;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -20,6 +21,7 @@ pub use calls::{ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
 pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;
 pub use read_only::{ReadOnly, Recorded};
+pub use streams::LogsRequest;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
