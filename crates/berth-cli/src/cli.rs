@@ -126,6 +126,8 @@ pub enum Command {
     Down(commands::down::DownArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
+    /// View output from containers
+    Logs(commands::logs::LogsArgs),
     /// List running compose projects
     Ls(commands::ls::LsArgs),
     /// Pause services
@@ -189,6 +191,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
         Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
         Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
+        Some(Command::Logs(a)) => commands::logs::run(&cli.global, a, settings),
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
         Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
         Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),

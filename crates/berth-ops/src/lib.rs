@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod execute;
 pub mod kill;
+pub mod logs;
 pub mod ls;
 pub mod observe;
 pub mod pause;

@@ -7,6 +7,7 @@ pub mod config_digests;
 pub mod config_variables;
 pub mod down;
 pub mod kill;
+pub mod logs;
 pub mod ls;
 pub mod pause;
 pub mod plan;
