@@ -255,6 +255,24 @@ fn rewrite_standalone(args: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// Every subcommand of docker compose v2.40.3 (its root command's, hidden `alpha` too).
+const REFERENCE_SUBCOMMANDS: &[&str] = &[
+    "alpha", "attach", "bridge", "build", "commit", "config", "cp", "create", "down", "events",
+    "exec", "export", "images", "kill", "logs", "ls", "pause", "port", "ps", "publish", "pull",
+    "push", "restart", "rm", "run", "scale", "start", "stats", "stop", "top", "unpause", "up",
+    "version", "volumes", "wait", "watch",
+];
+
+/// Whether `name` is a docker compose subcommand berth's command line does not have: the
+/// reference's list minus berth's own subcommands, so it shrinks as verbs are added.
+fn not_implemented(name: &str) -> bool {
+    use clap::CommandFactory;
+    REFERENCE_SUBCOMMANDS.contains(&name)
+        && !Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == name || c.get_all_aliases().any(|a| a == name))
+}
+
 fn report_usage_error(err: clap::Error) -> u8 {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     match err.kind() {
@@ -268,6 +286,10 @@ fn report_usage_error(err: clap::Error) -> u8 {
                 Some(ContextValue::String(s)) => s.clone(),
                 _ => String::new(),
             };
+            if not_implemented(&name) {
+                output::error(&format!("berth: \"compose {name}\" is not implemented yet"));
+                return 1;
+            }
             output::data(&format!("{}\n", Cli::command().render_help()));
             output::error(&format!("unknown docker command: \"compose {name}\""));
             1
