@@ -154,6 +154,8 @@ pub enum Command {
     Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
+    /// Block until containers of all (or specified) services stop.
+    Wait(commands::wait::WaitArgs),
 }
 
 /// Parses `args` and runs the command; returns the exit status.
@@ -195,6 +197,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
         Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
         Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),
+        Some(Command::Wait(a)) => commands::wait::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));

@@ -21,6 +21,7 @@ pub mod start;
 pub mod stop;
 pub mod top;
 pub mod up;
+pub mod wait;
 
 pub use berth_model::compose::Project;
 pub use berth_model::labels::COMPOSE_VERSION;

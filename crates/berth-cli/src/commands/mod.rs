@@ -20,3 +20,4 @@ pub mod stop;
 pub mod top;
 pub mod up;
 pub mod version;
+pub mod wait;
