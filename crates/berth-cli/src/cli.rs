@@ -124,6 +124,8 @@ pub enum Command {
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Receive real time events from containers
+    Events(commands::events::EventsArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
     /// View output from containers
@@ -187,6 +189,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
         Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
         Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
+        Some(Command::Events(a)) => commands::events::run(&cli.global, a, settings),
         Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
         Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
         Some(Command::Plan(a)) => commands::plan::run(&cli.global, a, settings),

@@ -4,6 +4,7 @@
 
 mod archive;
 pub mod attach;
+pub mod container_events;
 pub mod down;
 pub mod error;
 pub mod events;

@@ -1,5 +1,6 @@
 //! Rendering of what the verbs report: progress, tables, container output and `--format`.
 
+pub mod events;
 pub mod format;
 pub mod logs;
 pub mod progress;

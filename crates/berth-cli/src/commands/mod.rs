@@ -6,6 +6,7 @@ pub mod config;
 pub mod config_digests;
 pub mod config_variables;
 pub mod down;
+pub mod events;
 pub mod kill;
 pub mod logs;
 pub mod ls;
