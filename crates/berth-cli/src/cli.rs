@@ -146,6 +146,8 @@ pub enum Command {
     Scale(commands::scale::ScaleArgs),
     /// Start services
     Start(commands::start::StartArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(commands::stats::StatsArgs),
     /// Stop services
     Stop(commands::stop::StopArgs),
     /// Display the running processes
@@ -187,6 +189,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
         Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
+        Some(Command::Stats(a)) => commands::stats::run(&cli.global, a, settings),
         Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
         Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
         Some(Command::Events(a)) => commands::events::run(&cli.global, a, settings),

@@ -19,6 +19,7 @@ pub mod ps;
 pub mod restart;
 pub mod rm;
 pub mod start;
+pub mod stats;
 pub mod stop;
 pub mod top;
 pub mod up;

@@ -4,5 +4,6 @@ pub mod events;
 pub mod format;
 pub mod logs;
 pub mod progress;
+pub mod stats;
 pub mod prompt;
 pub mod tables;

@@ -17,6 +17,7 @@ pub mod restart;
 pub mod rm;
 pub mod scale;
 pub mod start;
+pub mod stats;
 pub mod stop;
 pub mod top;
 pub mod up;
