@@ -101,7 +101,9 @@ impl Engine {
 
     /// Waits for the container to stop (`POST /containers/{id}/wait`); returns its exit code.
     pub async fn wait_container(&self, id: &str) -> Result<i64, EngineError> {
-        let mut answers = self.docker.wait_container(id, None::<q::WaitContainerOptions>);
+        let mut answers = self
+            .docker
+            .wait_container(id, None::<q::WaitContainerOptions>);
         match answers.next().await {
             Some(Ok(answer)) => Ok(answer.status_code),
             // bollard reports a non-zero exit as an error; it is an answer here.

@@ -144,7 +144,10 @@ mod tests {
             get_timestamp("2013-01-02T13:23:37.5+01:00", 0).unwrap(),
             "1357129417.500000000"
         );
-        assert_eq!(get_timestamp("2013-01-02", 0).unwrap(), "1357084800.000000000");
+        assert_eq!(
+            get_timestamp("2013-01-02", 0).unwrap(),
+            "1357084800.000000000"
+        );
         assert_eq!(
             get_timestamp("2013-01-02T13", 0).unwrap(),
             "1357131600.000000000"

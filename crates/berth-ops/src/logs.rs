@@ -128,7 +128,9 @@ pub async fn logs(
                     Output::Stdout(b) | Output::Stderr(b) => b,
                 };
                 let source = &mut sources[i];
-                split_lines(&mut source.pending, &bytes, |line| sink.line(&source.name, line));
+                split_lines(&mut source.pending, &bytes, |line| {
+                    sink.line(&source.name, line)
+                });
             }
             Next::Item(Some(Item::Chunk(_, Err(e)))) => {
                 sink.flush();
@@ -163,11 +165,9 @@ pub async fn logs(
                     .filter_map(move |chunk| std::future::ready(after(chunk, seen.after)));
                 let keep_stamps = options.timestamps;
                 let stream = stream.map(move |chunk| match chunk {
-                    Ok((stamped, rest)) => Ok(Output::Stdout(if keep_stamps {
-                        stamped
-                    } else {
-                        rest
-                    })),
+                    Ok((stamped, rest)) => {
+                        Ok(Output::Stdout(if keep_stamps { stamped } else { rest }))
+                    }
                     Err(e) => Err(e),
                 });
                 merged.push(tagged(sources.len(), stream.boxed()));
@@ -321,7 +321,13 @@ fn prefix_name(c: &ContainerSummary, project: &str, separator: &str) -> String {
     let name = canonical_name(&id, c.names.as_deref().unwrap_or_default());
     let labels = c.labels.clone().unwrap_or_default();
     let get = |k: &str| labels.get(k).map(String::as_str).unwrap_or("");
-    source_name(&name, project, get(labels::SERVICE), get(labels::CONTAINER_NUMBER), separator)
+    source_name(
+        &name,
+        project,
+        get(labels::SERVICE),
+        get(labels::CONTAINER_NUMBER),
+        separator,
+    )
 }
 
 fn source_name(name: &str, project: &str, service: &str, number: &str, sep: &str) -> String {
@@ -333,8 +339,8 @@ fn source_name(name: &str, project: &str, service: &str, number: &str, sep: &str
     }
 }
 
-/// compose's monitor: the project's containers (of the selected services) that have not
-/// stopped, kept up to date from the engine's events.
+/// compose's monitor: the project's containers (of the selected services) that run, kept
+/// up to date from the engine's events; following ends when none is left.
 struct Monitor {
     events: BoxStream<'static, Result<EventMessage, EngineError>>,
     /// The containers that have not stopped yet.
@@ -378,14 +384,24 @@ impl Monitor {
             })
             .await?;
         let services = options.services.clone();
-        let containers = initial
-            .iter()
-            .filter(|c| services.is_empty() || services.contains(&service_of(c)))
+        let selected = || {
+            initial
+                .iter()
+                .filter(|c| services.is_empty() || services.contains(&service_of(c)))
+        };
+        // compose also waits for the containers that had stopped before it began, which
+        // then never ends it; berth waits for those that run.
+        let containers = selected()
+            .filter(|c| {
+                let state = c.state.as_ref().map(ToString::to_string);
+                matches!(state.as_deref(), Some("running" | "restarting" | "paused"))
+            })
             .filter_map(|c| c.id.clone())
             .collect::<HashSet<_>>();
+        let listed_ids = selected().filter_map(|c| c.id.clone()).collect();
         Ok(Monitor {
             events,
-            listed_ids: containers.clone(),
+            listed_ids,
             containers,
             services,
             project: project.to_string(),
@@ -447,13 +463,20 @@ impl Monitor {
                     ),
                 })
             }
+            Some("destroy") => {
+                self.containers.remove(&id);
+                None
+            }
             Some("die") => {
                 let code = get("exitCode");
                 self.died.insert(id.clone(), when);
-                let state = engine.inspect_container(&id).await.ok().and_then(|i| i.state);
-                let again = state.is_some_and(|s| {
-                    s.restarting.unwrap_or(false) || s.running.unwrap_or(false)
-                });
+                let state = engine
+                    .inspect_container(&id)
+                    .await
+                    .ok()
+                    .and_then(|i| i.state);
+                let again = state
+                    .is_some_and(|s| s.restarting.unwrap_or(false) || s.running.unwrap_or(false));
                 sink.flush();
                 if again {
                     sink.status(&source, &format!("exited with code {code} (restarting)"));
@@ -489,6 +512,9 @@ mod tests {
     fn default_names_lose_the_project() {
         assert_eq!(source_name("p-web-1", "p", "web", "1", "-"), "web-1");
         assert_eq!(source_name("custom", "p", "web", "1", "-"), "custom");
-        assert_eq!(source_name("p-web-run-0a1b", "p", "web", "", "-"), "p-web-run-0a1b");
+        assert_eq!(
+            source_name("p-web-run-0a1b", "p", "web", "", "-"),
+            "p-web-run-0a1b"
+        );
     }
 }

@@ -88,30 +88,30 @@ pub async fn follow(
         .await?;
     let mut entries: Vec<StatsEntry> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut streams: SelectAll<BoxStream<'static, (String, Option<StatsEntry>)>> =
-        SelectAll::new();
-    let mut add = |id: &str,
-                   entries: &mut Vec<StatsEntry>,
-                   streams: &mut SelectAll<BoxStream<'static, (String, Option<StatsEntry>)>>| {
-        if index.contains_key(id) {
-            return;
-        }
-        index.insert(id.to_string(), entries.len());
-        entries.push(StatsEntry {
-            container: id.to_string(),
-            ..StatsEntry::default()
-        });
-        let owned = id.to_string();
-        streams.push(
-            engine
-                .container_stats(id, true)
-                .map(move |s| {
-                    let figures = s.ok().map(|s| entry(&owned, &s));
-                    (owned.clone(), figures)
-                })
-                .boxed(),
-        );
-    };
+    let mut streams: SelectAll<BoxStream<'static, (String, Option<StatsEntry>)>> = SelectAll::new();
+    let mut add =
+        |id: &str,
+         entries: &mut Vec<StatsEntry>,
+         streams: &mut SelectAll<BoxStream<'static, (String, Option<StatsEntry>)>>| {
+            if index.contains_key(id) {
+                return;
+            }
+            index.insert(id.to_string(), entries.len());
+            entries.push(StatsEntry {
+                container: id.to_string(),
+                ..StatsEntry::default()
+            });
+            let owned = id.to_string();
+            streams.push(
+                engine
+                    .container_stats(id, true)
+                    .map(move |s| {
+                        let figures = s.ok().map(|s| entry(&owned, &s));
+                        (owned.clone(), figures)
+                    })
+                    .boxed(),
+            );
+        };
     for id in list.into_iter().filter_map(|c| c.id) {
         add(&id, &mut entries, &mut streams);
     }
@@ -168,7 +168,10 @@ pub fn entry(container: &str, s: &ContainerStatsResponse) -> StatsEntry {
     let cpu = s.cpu_stats.clone().unwrap_or_default();
     let pre = s.precpu_stats.clone().unwrap_or_default();
     let total = |c: &berth_engine::models::ContainerCpuStats| {
-        c.cpu_usage.as_ref().and_then(|u| u.total_usage).unwrap_or(0)
+        c.cpu_usage
+            .as_ref()
+            .and_then(|u| u.total_usage)
+            .unwrap_or(0)
     };
     let cpu_delta = total(&cpu) as f64 - total(&pre) as f64;
     let system_delta =
@@ -231,4 +234,3 @@ pub fn entry(container: &str, s: &ContainerStatsResponse) -> StatsEntry {
         is_invalid: false,
     }
 }
-

@@ -4,6 +4,6 @@ pub mod events;
 pub mod format;
 pub mod logs;
 pub mod progress;
-pub mod stats;
 pub mod prompt;
+pub mod stats;
 pub mod tables;

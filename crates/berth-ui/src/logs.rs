@@ -61,7 +61,9 @@ impl Presenters {
         if let Some(i) = self.index.get(source) {
             return *i;
         }
-        let color = style.color.then(|| RAINBOW[self.list.len() % RAINBOW.len()]);
+        let color = style
+            .color
+            .then(|| RAINBOW[self.list.len() % RAINBOW.len()]);
         self.list.push((source.to_string(), color, Vec::new()));
         let i = self.list.len() - 1;
         self.index.insert(source.to_string(), i);

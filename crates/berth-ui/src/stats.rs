@@ -106,7 +106,10 @@ impl Object for StatsContext {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     }
 
     fn to_json(&self) -> String {

@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, block_on, error, CmdResult};
-use crate::commands::logs::{interrupted, unix_now};
+use crate::commands::logs::{canceled, interrupted, unix_now};
 use crate::output;
 use crate::settings::Settings;
 
@@ -52,13 +52,20 @@ async fn run_async(global: &GlobalFlags, args: &EventsArgs, settings: &Settings)
             berth_ui::events::text(&event)
         });
     };
-    let events =
-        berth_ops::container_events::events(&engine, &name, &args.services, since, until, &mut print);
+    let events = berth_ops::container_events::events(
+        &engine,
+        &name,
+        &args.services,
+        since,
+        until,
+        &mut print,
+    );
     tokio::select! {
         result = events => {
             result.map_err(common::engine_error)?;
-            Ok(0)
+            // The engine ended the stream (`--until`): compose reports the end of its input.
+            Err(error("EOF"))
         }
-        () = interrupted() => Ok(130),
+        () = interrupted() => Ok(canceled()),
     }
 }

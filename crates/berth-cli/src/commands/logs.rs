@@ -6,6 +6,7 @@ use clap::Args;
 
 use crate::cli::{parse_go_int, GlobalFlags};
 use crate::commands::common::{self, block_on, error, CmdResult};
+use crate::output;
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -26,7 +27,12 @@ pub struct LogsArgs {
     #[arg(long = "since", value_name = "string")]
     pub since: Option<String>,
     /// Number of lines to show from the end of the logs for each container
-    #[arg(short = 'n', long = "tail", value_name = "string", default_value = "all")]
+    #[arg(
+        short = 'n',
+        long = "tail",
+        value_name = "string",
+        default_value = "all"
+    )]
     pub tail: String,
     /// Show timestamps
     #[arg(short = 't', long = "timestamps")]
@@ -100,7 +106,7 @@ async fn run_async(global: &GlobalFlags, args: &LogsArgs, settings: &Settings) -
         () = interrupted() => {
             use berth_ops::logs::LogSink;
             printer.flush();
-            Ok(130)
+            Ok(canceled())
         }
     }
 }
@@ -119,6 +125,13 @@ pub async fn interrupted() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
+}
+
+/// What compose prints when a signal cancels it (its error of status 130, which has no
+/// text: an empty line on stderr); the exit status.
+pub fn canceled() -> u8 {
+    output::error("");
+    130
 }
 
 /// Unix seconds now (`--since 10m` counts back from here).

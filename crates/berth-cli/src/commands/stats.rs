@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, block_on, error, CmdResult};
-use crate::commands::logs::interrupted;
+use crate::commands::logs::{canceled, interrupted};
 use crate::output;
 use crate::settings::Settings;
 
@@ -65,16 +65,16 @@ async fn run_async(global: &GlobalFlags, args: &StatsArgs, settings: &Settings) 
         return Ok(0);
     }
     let mut failed = None;
-    let mut frame = |entries: &[berth_ops::stats::StatsEntry]| {
-        match berth_ui::stats::write_stats(&format, entries, trunc) {
-            Ok(text) => output::data(&berth_ui::stats::redraw(&text)),
-            Err(e) => failed = Some(e),
-        }
+    let mut frame = |entries: &[berth_ops::stats::StatsEntry]| match berth_ui::stats::write_stats(
+        &format, entries, trunc,
+    ) {
+        Ok(text) => output::data(&berth_ui::stats::redraw(&text)),
+        Err(e) => failed = Some(e),
     };
     let followed = berth_ops::stats::follow(&engine, &name, &options, &mut frame);
     let result = tokio::select! {
         result = followed => result,
-        () = interrupted() => return Ok(130),
+        () = interrupted() => return Ok(canceled()),
     };
     result.map_err(common::engine_error)?;
     match failed {

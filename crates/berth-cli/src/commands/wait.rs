@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::cli::GlobalFlags;
 use crate::commands::common::{self, block_on, error, CmdResult};
-use crate::commands::logs::interrupted;
+use crate::commands::logs::{canceled, interrupted};
 use crate::output;
 use crate::settings::Settings;
 
@@ -38,12 +38,14 @@ async fn run_async(global: &GlobalFlags, args: &WaitArgs, settings: &Settings) -
     let target = common::project_or_name(global, settings, &[])?;
     let engine = common::connect(global, settings).await?;
     let mut report = |id: &str, code: i64| {
-        output::data(&format!("container {id:?} exited with status code {code}\n"));
+        output::data(&format!(
+            "container {id:?} exited with status code {code}\n"
+        ));
     };
     let waited = berth_ops::wait::wait(&engine, &target.name, &args.services, &mut report);
     let status = tokio::select! {
         status = waited => status,
-        () = interrupted() => return Ok(130),
+        () = interrupted() => return Ok(canceled()),
     };
     let status = match status {
         Ok(status) => status,
