@@ -4,7 +4,8 @@ interleaved round by round so both see the same engine: 20 containers that each 
 50,000 lines and then idle. Two cases: `logs --no-color` to /dev/null (the whole log read
 and printed once), and `logs -f --no-color` catching up (time until all 1,000,000 lines came
 through a pipe, then Ctrl-C). Reports medians of wall time, CPU time of the process (user +
-sys, from wait4) and throughput, and berth's ratios against the reference. A benchmark,
+sys, from wait4) and throughput, and berth's ratios against the reference; with curl, also
+the engine's floor (the raw streams read and thrown away), which bounds both. A benchmark,
 not a test: it asserts nothing. The project (`berthbench-logs-<pid>`) is removed at exit,
 also on failure."""
 
@@ -23,10 +24,11 @@ LINES = 50_000
 TOTAL = CONTAINERS * LINES
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BERTH = os.environ.get("BERTH_BIN", os.path.join(ROOT, "target/release/berth"))
+BERTH = os.path.abspath(os.environ.get("BERTH_BIN", os.path.join(ROOT, "target/release/berth")))
 REFERENCE = os.environ["BERTH_REFERENCE"]
 BINARIES = {"berth": BERTH, "reference": REFERENCE}
 PROJECT = f"berthbench-logs-{os.getpid()}"
+HAVE_CURL = subprocess.run(["sh", "-c", "command -v curl"], stdout=subprocess.DEVNULL).returncode == 0
 
 
 def compose_file() -> str:
@@ -67,6 +69,24 @@ def dump(binary: str, cwd: str):
     if status != 0:
         sys.exit(f"{binary} logs failed ({status})")
     return wall, cpu
+
+
+def floor(_: str, cwd: str):
+    """The engine's floor: the 20 raw log streams read at once by curl (one process each)
+    into /dev/null, nothing parsed or printed: (wall, cpu of all 20)."""
+    ids = subprocess.run(["docker", "ps", "-q", "--filter",
+                          f"label=com.docker.compose.project={PROJECT}"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    start = time.perf_counter()
+    children = [subprocess.Popen(["curl", "-s", "--unix-socket", "/var/run/docker.sock",
+                                  f"http://engine/v1.41/containers/{i}/logs?stdout=1&stderr=1"],
+                                 cwd=cwd, stdout=subprocess.DEVNULL) for i in ids]
+    cpu = 0.0
+    for child in children:
+        _, used = rusage_cpu(child.pid)
+        child.returncode = 0
+        cpu += used
+    return time.perf_counter() - start, cpu
 
 
 def follow(binary: str, cwd: str):
@@ -114,8 +134,12 @@ def main():
                 for who in order:
                     samples.setdefault(case, {}).setdefault(who, []).append(
                         measure(BINARIES[who], tmp))
+            if HAVE_CURL:
+                samples.setdefault("engine floor", {}).setdefault("curl x20", []).append(
+                    floor("", tmp))
     print(f"{CONTAINERS} containers x {LINES} lines, {ROUNDS} rounds, medians")
     print(f"{'case':<20}  {'tool':<9}  {'wall s':>7}  {'cpu s':>6}  {'lines/s':>10}")
+    # (the floor's CPU is that of 20 curl processes)
     ratios = []
     for case, by_tool in samples.items():
         med = {}
@@ -124,9 +148,15 @@ def main():
             cpu = statistics.median(c for _, c in runs)
             med[who] = (wall, cpu)
             print(f"{case:<20}  {who:<9}  {wall:7.3f}  {cpu:6.3f}  {TOTAL / wall:10.0f}")
+        if case == "engine floor":
+            continue
         (bw, bc), (rw, rc) = med["berth"], med["reference"]
         ratios.append(f"{case}: throughput {rw / bw:.2f}x the reference's, "
                       f"CPU {bc / rc:.2f}x (aim: 3x at no more than 0.5x)")
+        if "engine floor" in samples:
+            fw = statistics.median(w for w, _ in samples["engine floor"]["curl x20"])
+            ratios.append(f"{case}: wall time berth {bw / fw:.2f}x the engine's floor, "
+                          f"the reference {rw / fw:.2f}x")
     print("\n".join(ratios))
 
 

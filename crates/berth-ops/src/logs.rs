@@ -160,16 +160,12 @@ pub async fn logs(
                     tail: request.tail.clone(),
                     timestamps: true,
                 };
+                let keep_stamps = options.timestamps;
                 let stream = engine
                     .container_logs(&seen.id, &follow)
-                    .filter_map(move |chunk| std::future::ready(after(chunk, seen.after)));
-                let keep_stamps = options.timestamps;
-                let stream = stream.map(move |chunk| match chunk {
-                    Ok((stamped, rest)) => {
-                        Ok(Output::Stdout(if keep_stamps { stamped } else { rest }))
-                    }
-                    Err(e) => Err(e),
-                });
+                    .filter_map(move |chunk| {
+                        std::future::ready(after(chunk, seen.after, keep_stamps))
+                    });
                 merged.push(tagged(sources.len(), stream.boxed()));
                 sources.push(Source {
                     name: seen.source,
@@ -244,12 +240,13 @@ fn memchr(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|b| *b == b'\n')
 }
 
-/// A timestamped chunk written after `after` (unix seconds, nanoseconds): the chunk, and
-/// the chunk without its timestamp.
+/// A timestamped chunk if it was written after `after` (unix seconds, nanoseconds), with
+/// its timestamp when `keep_stamps` (`-t`).
 fn after(
     chunk: Result<Output, EngineError>,
     after: (i64, u32),
-) -> Option<Result<(Vec<u8>, Vec<u8>), EngineError>> {
+    keep_stamps: bool,
+) -> Option<Result<Output, EngineError>> {
     let bytes = match chunk {
         Ok(Output::Stdout(b) | Output::Stderr(b)) => b,
         Err(e) => return Some(Err(e)),
@@ -259,8 +256,11 @@ fn after(
     if (stamp.unix_seconds(), stamp.nanosecond) <= after {
         return None;
     }
-    let rest = bytes[space + 1..].to_vec();
-    Some(Ok((bytes, rest)))
+    Some(Ok(Output::Stdout(if keep_stamps {
+        bytes
+    } else {
+        bytes[space + 1..].to_vec()
+    })))
 }
 
 fn whole_seconds(timestamp: &str) -> i64 {

@@ -55,9 +55,9 @@ pub fn json(event: &ContainerEvent) -> String {
             fraction.pop();
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        ",\"time\":\"{}T{}{fraction}Z\",\"type\":\"container\"}}\n",
+        ",\"time\":\"{}T{}{fraction}Z\",\"type\":\"container\"}}",
         time.date(),
         time.clock()
     );
