@@ -89,12 +89,16 @@ pub async fn logs(
         tail: options.tail.clone(),
         timestamps: options.timestamps,
     };
-    for c in &containers {
+    let opened = futures_util::future::join_all(containers.iter().map(|c| {
         let id = c.id.clone().unwrap_or_default();
-        let name = prefix_name(c, &project, &options.separator);
-        merged.push(tagged(sources.len(), engine.container_logs(&id, &request)));
+        let request = &request;
+        async move { engine.container_logs_in_blocks(&id, request).await }
+    }))
+    .await;
+    for (c, stream) in containers.iter().zip(opened) {
+        merged.push(tagged(sources.len(), stream));
         sources.push(Source {
-            name,
+            name: prefix_name(c, &project, &options.separator),
             pending: Vec::new(),
         });
     }
