@@ -141,6 +141,48 @@ fn logs_print_what_the_reference_prints() {
 }
 
 #[test]
+fn logs_of_tty_and_unreadable_containers_are_the_reference_s() {
+    let project = TestProject::new(
+        "logstty",
+        r#"services:
+  none:
+    image: berth-example/busybox:local
+    command: sh -c 'echo hidden; exec sleep 3600'
+    init: true
+    logging:
+      driver: none
+  tty:
+    image: berth-example/busybox:local
+    command: sh -c 'echo tty-line; echo second; exec sleep 3600'
+    init: true
+    tty: true
+"#,
+    );
+    project.reference_ok(&["up", "-d"]);
+    wait_for(|| text(&project.reference(&["logs", "tty"]).stdout).contains("second"));
+    // The warning's time differs; the rest is the same.
+    let warning = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| {
+                l.split_once(" level=")
+                    .map_or(l, |(_, rest)| rest)
+                    .to_string()
+            })
+            .collect()
+    };
+    let ours = project.berth(&["logs"]);
+    let theirs = project.reference(&["logs"]);
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(
+        text(&ours.stdout),
+        "tty-1  | tty-line\r\ntty-1  | second\r\n"
+    );
+    assert_eq!(warning(&text(&ours.stderr)), warning(&text(&theirs.stderr)));
+    assert!(text(&ours.stderr).contains("Can't retrieve logs for"));
+}
+
+#[test]
 fn logs_errors_are_the_reference_s() {
     let project = project("logserr");
     for (args, status) in [

@@ -15,10 +15,11 @@ use crate::{Engine, EngineError};
 #[derive(Debug, Clone, Default)]
 pub struct LogsRequest {
     pub follow: bool,
-    /// Unix seconds; 0 means from the start (bollard sends whole seconds).
-    pub since: i64,
-    /// Unix seconds; 0 means no end.
-    pub until: i64,
+    /// Unix seconds with an optional fraction, as the docker client sends them (bollard
+    /// sends whole seconds); none means from the start.
+    pub since: Option<String>,
+    /// Likewise; none means no end.
+    pub until: Option<String>,
     /// A number of lines from the end, or `all`.
     pub tail: String,
     /// Each line led by its RFC 3339 timestamp and a space.
@@ -32,13 +33,18 @@ impl Engine {
         id: &str,
         request: &LogsRequest,
     ) -> BoxStream<'static, Result<Output, EngineError>> {
-        let seconds = |s: i64| i32::try_from(s).unwrap_or(i32::MAX);
+        let seconds = |s: &Option<String>| {
+            let whole = s
+                .as_deref()
+                .and_then(|s| s.split('.').next()?.parse::<i64>().ok());
+            i32::try_from(whole.unwrap_or(0)).unwrap_or(i32::MAX)
+        };
         let options = q::LogsOptions {
             follow: request.follow,
             stdout: true,
             stderr: true,
-            since: seconds(request.since),
-            until: seconds(request.until),
+            since: seconds(&request.since),
+            until: seconds(&request.until),
             timestamps: request.timestamps,
             tail: if request.tail.is_empty() {
                 "all".to_string()
@@ -295,11 +301,10 @@ impl Engine {
                 query_escape(&request.tail)
             },
         );
-        if request.since != 0 {
-            path.push_str(&format!("&since={}", request.since));
-        }
-        if request.until != 0 {
-            path.push_str(&format!("&until={}", request.until));
+        for (key, value) in [("since", &request.since), ("until", &request.until)] {
+            if let Some(value) = value {
+                path.push_str(&format!("&{key}={}", query_escape(value)));
+            }
         }
         match raw::logs(socket.to_string(), self.host.clone(), path).await {
             Ok(stream) => stream,

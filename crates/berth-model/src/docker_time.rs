@@ -26,11 +26,6 @@ pub fn get_timestamp(value: &str, now: i64) -> Result<String, String> {
     }
 }
 
-/// The whole seconds of a value [`get_timestamp`] returned (what bollard can send).
-pub fn whole_seconds(timestamp: &str) -> i64 {
-    unix_timestamp(timestamp).map_or(0, |(s, _)| s)
-}
-
 /// `seconds[.fraction]`, as the engine reads it.
 fn unix_timestamp(value: &str) -> Option<(i64, u32)> {
     let (secs, frac) = match value.split_once('.') {
@@ -159,7 +154,6 @@ mod tests {
         assert_eq!(get_timestamp("1700000000", 0).unwrap(), "1700000000");
         assert_eq!(get_timestamp("1700000000.25", 0).unwrap(), "1700000000.25");
         assert_eq!(get_timestamp("0", 5).unwrap(), "0");
-        assert_eq!(whole_seconds("1700000000.25"), 1_700_000_000);
     }
 
     #[test]

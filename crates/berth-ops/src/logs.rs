@@ -22,6 +22,9 @@ pub trait LogSink: Send + Sync {
     fn status(&self, source: &str, message: &str);
     /// Called when no more output is ready: what was buffered is written out.
     fn flush(&self);
+    /// The engine cannot read `container`'s log (its logging driver keeps none): compose
+    /// warns and goes on.
+    fn unreadable(&self, container: &str, message: &str);
 }
 
 /// What `logs` reads.
@@ -54,6 +57,8 @@ pub enum LogsError {
 
 /// A container whose log is read.
 struct Source {
+    /// The container's name (for warnings).
+    container: String,
     /// Its prefix: the name without the project when it is the default name.
     name: String,
     /// The partial line the last chunk ended with (compose joins chunks up to a line end
@@ -84,8 +89,8 @@ pub async fn logs(
     let mut merged: SelectAll<BoxStream<'static, Item>> = SelectAll::new();
     let request = LogsRequest {
         follow: options.follow,
-        since: options.since.as_deref().map_or(0, whole_seconds),
-        until: options.until.as_deref().map_or(0, whole_seconds),
+        since: options.since.clone(),
+        until: options.until.clone(),
         tail: options.tail.clone(),
         timestamps: options.timestamps,
     };
@@ -97,7 +102,9 @@ pub async fn logs(
     .await;
     for (c, stream) in containers.iter().zip(opened) {
         merged.push(tagged(sources.len(), stream));
+        let id = c.id.clone().unwrap_or_default();
         sources.push(Source {
+            container: canonical_name(&id, c.names.as_deref().unwrap_or_default()),
             name: prefix_name(c, &project, &options.separator),
             pending: Vec::new(),
         });
@@ -136,6 +143,20 @@ pub async fn logs(
                     sink.line(&source.name, line)
                 });
             }
+            // 501: a logging driver that keeps nothing to read.
+            Next::Item(Some(Item::Chunk(
+                i,
+                Err(EngineError::Daemon {
+                    status: 501,
+                    message,
+                }),
+            ))) => {
+                let error = EngineError::Daemon {
+                    status: 501,
+                    message,
+                };
+                sink.unreadable(&sources[i].container, &error.to_string());
+            }
             Next::Item(Some(Item::Chunk(_, Err(e)))) => {
                 sink.flush();
                 return Err(e.into());
@@ -159,8 +180,8 @@ pub async fn logs(
                 // A started container: its log from this run on.
                 let follow = LogsRequest {
                     follow: true,
-                    since: seen.after.0,
-                    until: request.until,
+                    since: Some(seen.after.0.to_string()),
+                    until: request.until.clone(),
                     tail: request.tail.clone(),
                     timestamps: true,
                 };
@@ -172,6 +193,7 @@ pub async fn logs(
                     });
                 merged.push(tagged(sources.len(), stream.boxed()));
                 sources.push(Source {
+                    container: seen.source.clone(),
                     name: seen.source,
                     pending: Vec::new(),
                 });
@@ -265,10 +287,6 @@ fn after(
     } else {
         bytes[space + 1..].to_vec()
     })))
-}
-
-fn whole_seconds(timestamp: &str) -> i64 {
-    berth_model::docker_time::whole_seconds(timestamp)
 }
 
 fn unix_nanos_now() -> i64 {

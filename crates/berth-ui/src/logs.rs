@@ -125,6 +125,9 @@ impl LogSink for LogPrinter {
     fn flush(&self) {
         self.state.lock().expect("presenters lock").write_out();
     }
+
+    /// Nothing: the command line words the warning (it knows how warnings look).
+    fn unreadable(&self, _container: &str, _message: &str) {}
 }
 
 /// Go's `RFC3339NanoFixed` in UTC: nine fractional digits, `Z`.

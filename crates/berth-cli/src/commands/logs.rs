@@ -1,6 +1,6 @@
 //! `logs [SERVICE...]`: the containers' output (compose's cmd/compose/logs.go).
 
-use berth_ops::logs::LogsOptions;
+use berth_ops::logs::{LogSink, LogsOptions};
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
 
@@ -97,6 +97,7 @@ async fn run_async(global: &GlobalFlags, args: &LogsArgs, settings: &Settings) -
         },
         false,
     );
+    let printer = Printer { printer, settings };
     let logs = berth_ops::logs::logs(&engine, &target.name, &options, &printer);
     tokio::select! {
         result = logs => {
@@ -104,10 +105,35 @@ async fn run_async(global: &GlobalFlags, args: &LogsArgs, settings: &Settings) -
             Ok(0)
         }
         () = interrupted() => {
-            use berth_ops::logs::LogSink;
             printer.flush();
             Ok(canceled())
         }
+    }
+}
+
+/// The log printer, with compose's warning for a container whose log cannot be read.
+struct Printer<'a> {
+    printer: LogPrinter,
+    settings: &'a Settings,
+}
+
+impl LogSink for Printer<'_> {
+    fn line(&self, source: &str, line: &[u8]) {
+        self.printer.line(source, line);
+    }
+
+    fn status(&self, source: &str, message: &str) {
+        self.printer.status(source, message);
+    }
+
+    fn flush(&self) {
+        self.printer.flush();
+    }
+
+    fn unreadable(&self, container: &str, message: &str) {
+        self.printer.flush();
+        let message = format!("Can't retrieve logs for {container:?}: {message}");
+        output::warn(self.settings, &message);
     }
 }
 
