@@ -120,6 +120,7 @@ fn logs_print_what_the_reference_prints() {
         &["logs", "--index", "2", "longer"],
         &["logs", "longer", "quiet"],
         &["logs", "quiet"],
+        &["logs", "--follow=false", "-t=false", "--no-log-prefix=true"],
     ] {
         let out = same(&project, args, normalised);
         assert!(args.contains(&"-n") || !out.stdout.is_empty() || args.contains(&"--until"));
@@ -194,6 +195,7 @@ fn logs_errors_are_the_reference_s() {
         (&["logs", "--since", "xx"], 1),
         (&["logs", "--until", "soon"], 1),
         (&["logs", "--index", "x", "a"], 1),
+        (&["logs", "--follow=maybe"], 1),
     ] {
         let out = same(&project, args, normalised);
         assert_eq!(out.status.code(), Some(status), "{args:?}");

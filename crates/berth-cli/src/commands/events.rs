@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::cli::GlobalFlags;
+use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, block_on, error, CmdResult};
 use crate::commands::logs::{canceled, interrupted, unix_now};
 use crate::output;
@@ -12,8 +12,8 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Output events as a stream of json objects
-    #[arg(long = "json")]
-    pub json: bool,
+    #[arg(long = "json", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub json: Option<bool>,
     /// Show all events created since timestamp
     #[arg(long = "since", value_name = "string")]
     pub since: Option<String>,
@@ -46,7 +46,7 @@ async fn run_async(global: &GlobalFlags, args: &EventsArgs, settings: &Settings)
     let (since, until) = (timestamp(&args.since)?, timestamp(&args.until)?);
     let engine = common::connect(global, settings).await?;
     let mut print = |event| {
-        output::data(&if args.json {
+        output::data(&if args.json.unwrap_or(false) {
             berth_ui::events::json(&event)
         } else {
             berth_ui::events::text(&event)

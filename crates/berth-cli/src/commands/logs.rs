@@ -4,7 +4,7 @@ use berth_ops::logs::{LogSink, LogsOptions};
 use berth_ui::logs::{LogPrinter, LogStyle};
 use clap::Args;
 
-use crate::cli::{parse_go_int, GlobalFlags};
+use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, block_on, error, CmdResult};
 use crate::output;
 use crate::settings::Settings;
@@ -12,17 +12,17 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Follow log output
-    #[arg(short = 'f', long = "follow")]
-    pub follow: bool,
+    #[arg(short = 'f', long = "follow", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub follow: Option<bool>,
     /// index of the container if service has multiple replicas
     #[arg(long = "index", value_name = "int", default_value_t = 0, allow_negative_numbers = true, value_parser = parse_go_int)]
     pub index: i64,
     /// Produce monochrome output
-    #[arg(long = "no-color")]
-    pub no_color: bool,
+    #[arg(long = "no-color", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_color: Option<bool>,
     /// Don't print prefix in logs
-    #[arg(long = "no-log-prefix")]
-    pub no_log_prefix: bool,
+    #[arg(long = "no-log-prefix", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_log_prefix: Option<bool>,
     /// Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
     #[arg(long = "since", value_name = "string")]
     pub since: Option<String>,
@@ -35,8 +35,8 @@ pub struct LogsArgs {
     )]
     pub tail: String,
     /// Show timestamps
-    #[arg(short = 't', long = "timestamps")]
-    pub timestamps: bool,
+    #[arg(short = 't', long = "timestamps", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub timestamps: Option<bool>,
     /// Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)
     #[arg(long = "until", value_name = "string")]
     pub until: Option<String>,
@@ -75,12 +75,12 @@ async fn run_async(global: &GlobalFlags, args: &LogsArgs, settings: &Settings) -
     };
     let options = LogsOptions {
         services,
-        follow: args.follow,
+        follow: args.follow.unwrap_or(false),
         index: args.index,
         tail: args.tail.clone(),
         since: timestamp("since", &args.since)?,
         until: timestamp("until", &args.until)?,
-        timestamps: args.timestamps,
+        timestamps: args.timestamps.unwrap_or(false),
         separator: target
             .project
             .as_ref()
@@ -90,8 +90,9 @@ async fn run_async(global: &GlobalFlags, args: &LogsArgs, settings: &Settings) -
     let engine = common::connect(global, settings).await?;
     let printer = LogPrinter::new(
         LogStyle {
-            color: !args.no_color && common::ansi(settings, settings.stdout_is_tty),
-            prefix: !args.no_log_prefix,
+            color: !args.no_color.unwrap_or(false)
+                && common::ansi(settings, settings.stdout_is_tty),
+            prefix: !args.no_log_prefix.unwrap_or(false),
             // The engine stamps the lines (`-t` asks it to).
             timestamps: false,
         },

@@ -4,7 +4,7 @@
 use berth_ops::stats::StatsOptions;
 use clap::Args;
 
-use crate::cli::GlobalFlags;
+use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, block_on, error, CmdResult};
 use crate::commands::logs::{canceled, interrupted};
 use crate::output;
@@ -13,8 +13,8 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Show all containers (default shows just running)
-    #[arg(short = 'a', long = "all")]
-    pub all: bool,
+    #[arg(short = 'a', long = "all", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub all: Option<bool>,
     /// Format output using a custom template:
     /// 'table':            Print output in table format with column headers (default)
     /// 'table TEMPLATE':   Print output in table format using the given Go template
@@ -24,11 +24,11 @@ pub struct StatsArgs {
     #[arg(long = "format", value_name = "string", verbatim_doc_comment)]
     pub format: Option<String>,
     /// Disable streaming stats and only pull the first result
-    #[arg(long = "no-stream")]
-    pub no_stream: bool,
+    #[arg(long = "no-stream", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_stream: Option<bool>,
     /// Do not truncate output
-    #[arg(long = "no-trunc")]
-    pub no_trunc: bool,
+    #[arg(long = "no-trunc", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub no_trunc: Option<bool>,
     #[arg(value_name = "SERVICE")]
     pub services: Vec<String>,
 }
@@ -51,12 +51,12 @@ async fn run_async(global: &GlobalFlags, args: &StatsArgs, settings: &Settings) 
     };
     let options = StatsOptions {
         service: args.services.first().cloned(),
-        all: args.all,
+        all: args.all.unwrap_or(false),
     };
     let format = args.format.clone().unwrap_or_default();
-    let trunc = !args.no_trunc;
+    let trunc = !args.no_trunc.unwrap_or(false);
     let engine = common::connect(global, settings).await?;
-    if args.no_stream {
+    if args.no_stream.unwrap_or(false) {
         let entries = berth_ops::stats::sample(&engine, &name, &options)
             .await
             .map_err(common::engine_error)?;

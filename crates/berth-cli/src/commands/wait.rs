@@ -6,7 +6,7 @@ use berth_ops::down::DownOptions;
 use berth_ops::wait::WaitError;
 use clap::Args;
 
-use crate::cli::GlobalFlags;
+use crate::cli::{parse_go_bool, GlobalFlags};
 use crate::commands::common::{self, block_on, error, CmdResult};
 use crate::commands::logs::{canceled, interrupted};
 use crate::output;
@@ -15,8 +15,8 @@ use crate::settings::Settings;
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Drops project when the first container stops
-    #[arg(long = "down-project")]
-    pub down_project: bool,
+    #[arg(long = "down-project", num_args = 0..=1, default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub down_project: Option<bool>,
     #[arg(value_name = "SERVICE")]
     pub services: Vec<String>,
 }
@@ -56,7 +56,7 @@ async fn run_async(global: &GlobalFlags, args: &WaitArgs, settings: &Settings) -
             return Ok(42);
         }
     };
-    if args.down_project {
+    if args.down_project.unwrap_or(false) {
         let options = DownOptions {
             remove_orphans: true,
             ..DownOptions::default()
