@@ -724,7 +724,7 @@ fn hijack_failed(e: EngineError) -> EngineError {
 }
 
 /// One chunk of a container's output, as berth passes it on.
-fn output(
+pub(crate) fn output(
     host: &str,
     item: Result<bollard::container::LogOutput, bollard::errors::Error>,
 ) -> Option<Result<Output, EngineError>> {

@@ -9,6 +9,7 @@ mod container_files;
 mod credentials;
 mod negotiate;
 mod read_only;
+mod streams;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -22,6 +23,7 @@ pub use container_files::{file_mode, CommitOptions, PathStat};
 pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;
 pub use read_only::{ReadOnly, Recorded};
+pub use streams::LogsRequest;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
