@@ -17,8 +17,9 @@ echo
 echo "== berth ps"
 "$berth" ps
 echo
-echo "== the image-of-the-day API as the front end resolves it: one address per replica"
-docker exec image-gallery-image-gallery-1 nslookup iotd | grep -E '^(Name|Address)'
+echo "== berth exec -T image-gallery nslookup iotd: the image-of-the-day API as the front end"
+echo "   resolves it, one address per replica"
+"$berth" exec -T image-gallery nslookup iotd | sed -n '/^Name:/,$p' | grep '^Address'
 echo
 echo "The application runs. Take it down with:"
 echo "  $berth -f $PWD/compose.yaml down"

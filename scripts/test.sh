@@ -40,12 +40,14 @@ export BERTH_REFERENCE="${BERTH_REFERENCE:-$(reference)/docker-compose}"
 
 # Debian packages the engine tests need: busybox-static (their images are built from it),
 # docker-registry (a real registry on 127.0.0.1 for digests, pull and push), file, and
-# script (bsdutils: runs a command on a terminal for the live progress view's tests).
+# script (bsdutils: runs a command on a terminal for the live progress view's tests), and
+# tmux (a terminal to type into for the exec, attach and Ctrl-C tests).
 missing=()
 { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; } || missing+=(busybox-static)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v file >/dev/null 2>&1 || missing+=(file)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

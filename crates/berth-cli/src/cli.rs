@@ -118,20 +118,38 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
+    /// Attach local standard input, output, and error streams to a service's running container
+    Attach(commands::attach::AttachArgs),
+    /// Create a new image from a service container's changes
+    Commit(commands::commit::CommitArgs),
     /// Parse, resolve and render compose file in canonical format
     Config(commands::config::ConfigArgs),
+    /// Copy files/folders between a service container and the local filesystem
+    Cp(commands::cp::CpArgs),
     /// Creates containers for a service
     Create(commands::up::CreateArgs),
     /// Stop and remove containers, networks
     Down(commands::down::DownArgs),
+    /// Receive real time events from containers
+    Events(commands::events::EventsArgs),
+    /// Execute a command in a running container
+    Exec(commands::exec::ExecArgs),
+    /// Export a service container's filesystem as a tar archive
+    Export(commands::export::ExportArgs),
+    /// List images used by the created containers
+    Images(commands::images::ImagesArgs),
     /// Force stop service containers
     Kill(commands::kill::KillArgs),
+    /// View output from containers
+    Logs(commands::logs::LogsArgs),
     /// List running compose projects
     Ls(commands::ls::LsArgs),
     /// Pause services
     Pause(commands::pause::PauseArgs),
     /// Show what a command would do and why, step by step (exit 2 when it changes something)
     Plan(commands::plan::PlanArgs),
+    /// Print the public port for a port binding
+    Port(commands::port::PortArgs),
     /// List containers
     Ps(commands::ps::PsArgs),
     /// Restart service containers
@@ -144,6 +162,8 @@ pub enum Command {
     Scale(commands::scale::ScaleArgs),
     /// Start services
     Start(commands::start::StartArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(commands::stats::StatsArgs),
     /// Stop services
     Stop(commands::stop::StopArgs),
     /// Display the running processes
@@ -154,6 +174,10 @@ pub enum Command {
     Up(commands::up::UpArgs),
     /// Show the Docker Compose version information
     Version(commands::version::VersionArgs),
+    /// List volumes
+    Volumes(commands::volumes::VolumesArgs),
+    /// Block until containers of all (or specified) services stop.
+    Wait(commands::wait::WaitArgs),
 }
 
 /// Parses `args` and runs the command; returns the exit status.
@@ -177,24 +201,36 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         return 1;
     }
     match &cli.command {
+        Some(Command::Attach(a)) => commands::attach::run(&cli.global, a, settings),
+        Some(Command::Commit(a)) => commands::commit::run(&cli.global, a, settings),
         Some(Command::Config(a)) => commands::config::run(&cli.global, a, settings),
+        Some(Command::Cp(a)) => commands::cp::run(&cli.global, a, settings),
         Some(Command::Version(a)) => commands::version::run(a),
         Some(Command::Create(a)) => commands::up::run_create(&cli.global, a, settings),
         Some(Command::Down(a)) => commands::down::run(&cli.global, a, settings),
+        Some(Command::Exec(a)) => commands::exec::run(&cli.global, a, settings),
+        Some(Command::Export(a)) => commands::export::run(&cli.global, a, settings),
+        Some(Command::Images(a)) => commands::images::run(&cli.global, a, settings),
         Some(Command::Up(a)) => commands::up::run_up(&cli.global, a, settings),
         Some(Command::Start(a)) => commands::start::run(&cli.global, a, settings),
+        Some(Command::Stats(a)) => commands::stats::run(&cli.global, a, settings),
         Some(Command::Stop(a)) => commands::stop::run(&cli.global, a, settings),
         Some(Command::Restart(a)) => commands::restart::run(&cli.global, a, settings),
+        Some(Command::Events(a)) => commands::events::run(&cli.global, a, settings),
         Some(Command::Kill(a)) => commands::kill::run(&cli.global, a, settings),
         Some(Command::Pause(a)) => commands::pause::run_pause(&cli.global, a, settings),
         Some(Command::Plan(a)) => commands::plan::run(&cli.global, a, settings),
+        Some(Command::Port(a)) => commands::port::run(&cli.global, a, settings),
         Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
         Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
         Some(Command::Run(a)) => commands::run::run(&cli.global, a, settings),
         Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
+        Some(Command::Logs(a)) => commands::logs::run(&cli.global, a, settings),
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),
         Some(Command::Ps(a)) => commands::ps::run(&cli.global, a, settings),
         Some(Command::Top(a)) => commands::top::run(&cli.global, a, settings),
+        Some(Command::Volumes(a)) => commands::volumes::run(&cli.global, a, settings),
+        Some(Command::Wait(a)) => commands::wait::run(&cli.global, a, settings),
         None => {
             use clap::CommandFactory;
             output::data(&format!("{}\n", Cli::command().render_help()));
@@ -255,6 +291,24 @@ fn rewrite_standalone(args: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// Every subcommand of docker compose v2.40.3 (its root command's, hidden `alpha` too).
+const REFERENCE_SUBCOMMANDS: &[&str] = &[
+    "alpha", "attach", "bridge", "build", "commit", "config", "cp", "create", "down", "events",
+    "exec", "export", "images", "kill", "logs", "ls", "pause", "port", "ps", "publish", "pull",
+    "push", "restart", "rm", "run", "scale", "start", "stats", "stop", "top", "unpause", "up",
+    "version", "volumes", "wait", "watch",
+];
+
+/// Whether `name` is a docker compose subcommand berth's command line does not have: the
+/// reference's list minus berth's own subcommands, so it shrinks as verbs are added.
+fn not_implemented(name: &str) -> bool {
+    use clap::CommandFactory;
+    REFERENCE_SUBCOMMANDS.contains(&name)
+        && !Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == name || c.get_all_aliases().any(|a| a == name))
+}
+
 fn report_usage_error(err: clap::Error) -> u8 {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     match err.kind() {
@@ -268,6 +322,10 @@ fn report_usage_error(err: clap::Error) -> u8 {
                 Some(ContextValue::String(s)) => s.clone(),
                 _ => String::new(),
             };
+            if not_implemented(&name) {
+                output::error(&format!("berth: \"compose {name}\" is not implemented yet"));
+                return 1;
+            }
             output::data(&format!("{}\n", Cli::command().render_help()));
             output::error(&format!("unknown docker command: \"compose {name}\""));
             1

@@ -5,9 +5,9 @@ mod cli;
 mod commands;
 mod env_names;
 mod errors;
+mod hijack;
 mod output;
 mod settings;
-#[allow(dead_code)] // what `exec` and `attach` use of it
 mod terminal;
 
 use std::process::ExitCode;

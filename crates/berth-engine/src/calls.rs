@@ -39,10 +39,17 @@ pub enum RunEvent {
     Died(i64),
 }
 
-/// A container attached to: its output, and the writer of its input.
-pub struct Attached {
+/// The streams of a hijacked connection (an attached exec or container): what comes out
+/// (a terminal's output comes as [`Output::Stdout`]) and the standard input to write.
+pub struct AttachedIo {
     pub output: BoxStream<'static, Result<Output, EngineError>>,
     pub input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+}
+
+impl std::fmt::Debug for AttachedIo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AttachedIo")
+    }
 }
 
 /// Which containers a list call returns.
@@ -321,53 +328,6 @@ impl Engine {
             .boxed())
     }
 
-    /// Attaches to a container's output and, with `stdin`, its input (`docker run`'s
-    /// attach, made before the start so nothing is missed): the output stream and the
-    /// writer of its input. Shutting the writer down closes the container's stdin.
-    pub async fn attach_container(&self, id: &str, stdin: bool) -> Result<Attached, EngineError> {
-        let options = q::AttachContainerOptions {
-            stream: true,
-            stdin,
-            stdout: true,
-            stderr: true,
-            ..Default::default()
-        };
-        let attached = self
-            .docker
-            .attach_container(id, Some(options))
-            .await
-            .map_err(|e| self.fail(e))?;
-        let host = self.host.clone();
-        let output = attached
-            .output
-            .filter_map(move |item| {
-                let host = host.clone();
-                async move { output(&host, item) }
-            })
-            .boxed();
-        Ok(Attached {
-            output,
-            input: attached.input,
-        })
-    }
-
-    /// Sets the size of a container's TTY.
-    pub async fn resize_container_tty(
-        &self,
-        id: &str,
-        height: u16,
-        width: u16,
-    ) -> Result<(), EngineError> {
-        let options = q::ResizeContainerTTYOptions {
-            h: i32::from(height),
-            w: i32::from(width),
-        };
-        self.docker
-            .resize_container_tty(id, options)
-            .await
-            .map_err(|e| self.fail(e))
-    }
-
     /// A container's output from second `since` on, followed while it runs, each line led
     /// by its RFC 3339 timestamp and a space (the engine's `timestamps` option).
     pub fn follow_logs(
@@ -432,6 +392,130 @@ impl Engine {
                 })
                 .boxed(),
         ))
+    }
+
+    /// Starts an exec attached (`POST /exec/{id}/start`, the connection hijacked): its
+    /// output, and its standard input to write to (shut it down to send end of input).
+    pub async fn start_exec_attached(
+        &self,
+        exec_id: &str,
+        tty: bool,
+    ) -> Result<AttachedIo, EngineError> {
+        let options = bollard::exec::StartExecOptions {
+            detach: false,
+            tty,
+            output_capacity: None,
+        };
+        let started = self
+            .docker
+            .start_exec(exec_id, Some(options))
+            .await
+            .map_err(|e| hijack_failed(self.fail(e)))?;
+        match started {
+            bollard::exec::StartExecResults::Attached { output, input } => {
+                Ok(self.attached_io(output, input))
+            }
+            bollard::exec::StartExecResults::Detached => {
+                Err(EngineError::Other("exec started detached".into()))
+            }
+        }
+    }
+
+    /// Resizes an exec's terminal (`POST /exec/{id}/resize`).
+    pub async fn resize_exec(
+        &self,
+        exec_id: &str,
+        rows: u16,
+        columns: u16,
+    ) -> Result<(), EngineError> {
+        let options = q::ResizeExecOptions {
+            h: i32::from(rows),
+            w: i32::from(columns),
+        };
+        self.docker
+            .resize_exec(exec_id, options)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Attaches to a running container's streams (`POST /containers/{id}/attach`, the
+    /// connection hijacked), its standard input too when `stdin`; the engine detaches on
+    /// `detach_keys` when given.
+    pub async fn attach_io(
+        &self,
+        id: &str,
+        stdin: bool,
+        detach_keys: Option<&str>,
+    ) -> Result<AttachedIo, EngineError> {
+        let options = q::AttachContainerOptions {
+            detach_keys: detach_keys.map(str::to_string),
+            stream: true,
+            stdin,
+            stdout: true,
+            stderr: true,
+            logs: false,
+        };
+        let attached = self
+            .docker
+            .attach_container(id, Some(options))
+            .await
+            .map_err(|e| hijack_failed(self.fail(e)))?;
+        Ok(self.attached_io(attached.output, attached.input))
+    }
+
+    /// Resizes a container's terminal (`POST /containers/{id}/resize`).
+    pub async fn resize_container(
+        &self,
+        id: &str,
+        rows: u16,
+        columns: u16,
+    ) -> Result<(), EngineError> {
+        let options = q::ResizeContainerTTYOptions {
+            h: i32::from(rows),
+            w: i32::from(columns),
+        };
+        self.docker
+            .resize_container_tty(id, options)
+            .await
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Waits for a container to stop (`POST /containers/{id}/wait`); its exit code.
+    pub async fn wait_container(&self, id: &str) -> Result<i64, EngineError> {
+        let mut waits = self
+            .docker
+            .wait_container(id, None::<q::WaitContainerOptions>);
+        match waits.next().await {
+            Some(Ok(answer)) => Ok(answer.status_code),
+            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(code),
+            Some(Err(e)) => Err(self.fail(e)),
+            None => Err(EngineError::Other(
+                "the engine ended the wait without an answer".into(),
+            )),
+        }
+    }
+
+    fn attached_io(
+        &self,
+        output: std::pin::Pin<
+            Box<
+                dyn futures_util::Stream<
+                        Item = Result<bollard::container::LogOutput, bollard::errors::Error>,
+                    > + Send,
+            >,
+        >,
+        input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+    ) -> AttachedIo {
+        let host = self.host.clone();
+        AttachedIo {
+            output: output
+                .filter_map(move |item| {
+                    let host = host.clone();
+                    async move { crate::calls::output(&host, item) }
+                })
+                .boxed(),
+            input,
+        }
     }
 
     /// Whether an exec still runs, and its exit code once it ended.
@@ -628,8 +712,19 @@ impl Engine {
     }
 }
 
+/// A refused upgrade of a hijacked connection, as the docker client words it (it does
+/// not read the engine's message then).
+fn hijack_failed(e: EngineError) -> EngineError {
+    match e {
+        EngineError::Daemon { status, .. } => {
+            EngineError::Other(format!("unable to upgrade to tcp, received {status}"))
+        }
+        other => other,
+    }
+}
+
 /// One chunk of a container's output, as berth passes it on.
-fn output(
+pub(crate) fn output(
     host: &str,
     item: Result<bollard::container::LogOutput, bollard::errors::Error>,
 ) -> Option<Result<Output, EngineError>> {

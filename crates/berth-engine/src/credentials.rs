@@ -54,6 +54,16 @@ impl DockerConfigFile {
         vars
     }
 
+    /// The detach sequence the file sets (`detachKeys`), for `exec` and `attach`.
+    pub fn detach_keys(&self) -> Option<String> {
+        self.0
+            .as_ref()
+            .and_then(|c| c.get("detachKeys"))
+            .and_then(|k| k.as_str())
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+    }
+
     /// Credentials for the registry `domain`, if the file has some.
     pub fn credentials(&self, domain: &str) -> Option<DockerCredentials> {
         let key = if domain == "docker.io" {

@@ -5,9 +5,11 @@
 //! come from the docker CLI's config file, as the reference reads them.
 
 mod calls;
+mod container_files;
 mod credentials;
 mod negotiate;
 mod read_only;
+mod streams;
 
 use bollard::Docker;
 use indexmap::IndexMap;
@@ -16,10 +18,12 @@ use indexmap::IndexMap;
 /// other crates use them through this path so that only this crate names bollard.
 pub use bollard::auth::DockerCredentials;
 pub use bollard::models;
-pub use calls::{Attached, ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
+pub use calls::{AttachedIo, ContainerFilter, ObjectFilter, Output, PullMessage, RunEvent};
+pub use container_files::{file_mode, CommitOptions, PathStat};
 pub use credentials::DockerConfigFile;
 pub use negotiate::EarlyPing;
 pub use read_only::{ReadOnly, Recorded};
+pub use streams::LogsRequest;
 
 /// The socket the engine listens on when `DOCKER_HOST` says nothing else.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";

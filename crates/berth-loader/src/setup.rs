@@ -294,6 +294,30 @@ pub fn prepare(opts: &ProjectOptions, diags: &mut Diagnostics) -> Result<ConfigD
     })
 }
 
+/// The project's environment (the process environment over the `.env` files) as
+/// [`prepare`] resolves it, also where there is no compose file: compose's
+/// `toProjectOptions`, in which `exec -e KEY` looks KEY up.
+pub fn environment(
+    opts: &ProjectOptions,
+    diags: &mut Diagnostics,
+) -> Result<IndexMap<String, String>, LoadError> {
+    match prepare(opts, diags) {
+        Ok(details) => Ok(details.environment),
+        Err(LoadError::NoConfigFile) => {
+            let mut environment = opts.os_env.clone();
+            environment
+                .entry("PWD".into())
+                .or_insert_with(|| opts.cwd.to_string_lossy().into_owned());
+            let wd = working_dir(opts, &opts.files);
+            let files = env_files(opts, &wd, Vec::new());
+            let from_files = read_env_files(&files, &environment, &opts.cwd, diags)?;
+            merge_missing(&mut environment, from_files);
+            Ok(environment)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// An I/O error in Go's words (`no such file or directory`).
 pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {

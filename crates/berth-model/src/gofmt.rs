@@ -449,6 +449,18 @@ pub fn human_size(size: f64, precision: usize) -> String {
     format!("{}{}", format_g(size, precision), UNITS[i])
 }
 
+/// go-units' `BytesSize(size)`: binary units (`KiB`, `MiB`, …) and Go's `%.4g`.
+pub fn bytes_size(size: f64) -> String {
+    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+    let mut size = size;
+    let mut i = 0;
+    while size >= 1024.0 && i < UNITS.len() - 1 {
+        size /= 1024.0;
+        i += 1;
+    }
+    format!("{}{}", format_g(size, 4), UNITS[i])
+}
+
 /// Go's `%.<precision>g` for a finite value.
 fn format_g(v: f64, precision: usize) -> String {
     if v == 0.0 {

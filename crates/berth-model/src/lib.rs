@@ -5,6 +5,7 @@
 //! writers that print it exactly as `docker compose config` does, and the config hash.
 
 pub mod compose;
+pub mod docker_time;
 pub mod emit;
 pub mod gofmt;
 pub mod golang;

@@ -385,7 +385,15 @@ async fn monitor(
                 if interrupted == 1 {
                     consumer.stopping();
                     stopping = true;
-                    stop_named(executor, project, named).await?;
+                    // A second Ctrl-C during the stops kills at once (the stop calls in
+                    // flight are dropped; the engine's kill ends them).
+                    tokio::select! {
+                        stopped = stop_named(executor, project, named) => stopped?,
+                        Some(()) = interrupts.recv() => {
+                            interrupted += 1;
+                            kill_named(executor, project, named).await;
+                        }
+                    }
                 } else {
                     kill_named(executor, project, named).await;
                 }

@@ -24,6 +24,12 @@ pub enum OpsError {
     NotCreated(String),
     #[error("{service} hook exited with status {code}")]
     HookFailed { service: String, code: i64 },
+    /// No running container of the service (or of its replica `index`).
+    #[error("service {service:?} is not running{}", index.map(|i| format!(" container #{i}")).unwrap_or_default())]
+    NotRunning { service: String, index: Option<i64> },
+    /// `attach` to a container that does not run (the docker CLI's words).
+    #[error("{0}")]
+    NotAttachable(&'static str),
     #[error("interactive exec is not supported in dry-run mode")]
     InteractiveDryRun,
     /// An image reference that does not parse.

@@ -4,23 +4,36 @@
 
 mod archive;
 pub mod attach;
+pub mod commit;
+pub mod container_events;
+mod copy_archive;
+pub mod cp;
 pub mod down;
 pub mod error;
 pub mod events;
+pub mod exec;
 pub mod execute;
+pub mod export;
+pub mod images;
 pub mod kill;
+pub mod logs;
 pub mod ls;
 pub mod observe;
 pub mod pause;
+pub mod port;
 pub mod project;
 pub mod ps;
 pub mod restart;
 pub mod rm;
 pub mod run;
 pub mod start;
+pub mod stats;
 pub mod stop;
+pub mod targets;
 pub mod top;
 pub mod up;
+pub mod volumes;
+pub mod wait;
 
 pub use berth_model::compose::Project;
 pub use berth_model::labels::COMPOSE_VERSION;

@@ -159,7 +159,7 @@ async fn attached(
         mut signals,
         created: _,
     } = io;
-    let attach = engine.attach_container(id, input.is_some()).await?;
+    let attach = engine.attach_io(id, input.is_some(), None).await?;
     // The exit code comes from the engine's events, replayed from before the start (the
     // slug names this container alone): a wait call registered before the start cannot be
     // told apart from one sent too late, and a container that ends at once would be missed.
@@ -216,7 +216,7 @@ async fn attached(
                         None => std::future::pending().await,
                     }
                 } => {
-                    let _ = engine.resize_container_tty(id, rows, columns).await;
+                    let _ = engine.resize_container(id, rows, columns).await;
                 }
                 else => std::future::pending::<()>().await,
             }

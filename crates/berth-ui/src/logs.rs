@@ -1,10 +1,12 @@
 //! Container output as compose prints it when attached: `name | line` with a padded,
 //! coloured prefix per container (cmd/formatter/logs.go), plus its status lines.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Mutex;
 
 use berth_ops::attach::{LogConsumer, LogStream};
+use berth_ops::logs::LogSink;
 
 /// compose's rainbow: cyan, yellow, green, magenta, blue, then their intense forms.
 const RAINBOW: [&str; 10] = [
@@ -29,46 +31,104 @@ pub struct LogStyle {
     pub timestamps: bool,
 }
 
-/// Prints attached containers' output, registering each container on its first line.
+/// Prints containers' output, registering each container on its first line.
 pub struct LogPrinter {
     style: LogStyle,
-    /// Containers in registration order with their colour.
-    presenters: Mutex<Vec<(String, Option<&'static str>)>>,
+    state: Mutex<Presenters>,
     /// Whether `Aborting…` is coloured (the progress colours, off only under NO_COLOR).
     error_color: bool,
+}
+
+/// The registered containers, their prefixes, and the output not yet written.
+#[derive(Default)]
+struct Presenters {
+    /// Name, colour and prefix, in registration order.
+    list: Vec<(String, Option<&'static str>, Vec<u8>)>,
+    index: HashMap<String, usize>,
+    /// `logs`' lines, written to stdout at each flush (compose writes each line on its own,
+    /// a system call per line; buffering is most of berth's speed here).
+    buffer: Vec<u8>,
+}
+
+/// The buffer is written out when it grows past this, so a fast producer does not hold
+/// its output back.
+const FLUSH_AT: usize = 64 * 1024;
+
+impl Presenters {
+    /// The index of `source`, registering it (which may widen every prefix, as compose's
+    /// width is the longest name registered so far).
+    fn register(&mut self, style: &LogStyle, source: &str) -> usize {
+        if let Some(i) = self.index.get(source) {
+            return *i;
+        }
+        // compose's presenter of "" (its progress lines) is monochrome and takes no colour
+        // from the rainbow.
+        let taken = self.list.iter().filter(|(n, _, _)| !n.is_empty()).count();
+        let color = (style.color && !source.is_empty()).then(|| RAINBOW[taken % RAINBOW.len()]);
+        self.list.push((source.to_string(), color, Vec::new()));
+        let i = self.list.len() - 1;
+        self.index.insert(source.to_string(), i);
+        let width = self.list.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0) + 1;
+        for (name, color, prefix) in &mut self.list {
+            *prefix = if style.prefix {
+                paint(*color, &format!("{name:<width$} | ")).into_bytes()
+            } else {
+                Vec::new()
+            };
+        }
+        i
+    }
+
+    fn write_out(&mut self) {
+        if !self.buffer.is_empty() {
+            let _ = std::io::stdout().lock().write_all(&self.buffer);
+            self.buffer.clear();
+        }
+    }
 }
 
 impl LogPrinter {
     pub fn new(style: LogStyle, error_color: bool) -> LogPrinter {
         LogPrinter {
             style,
-            presenters: Mutex::new(Vec::new()),
+            state: Mutex::new(Presenters::default()),
             error_color,
         }
     }
 
     /// The prefix and colour of `source`, registering it (which may widen every prefix).
     fn presenter(&self, source: &str) -> (String, Option<&'static str>) {
-        let mut presenters = self.presenters.lock().expect("presenters lock");
-        if !presenters.iter().any(|(n, _)| n == source) {
-            let color = self
-                .style
-                .color
-                .then(|| RAINBOW[presenters.len() % RAINBOW.len()]);
-            presenters.push((source.to_string(), color));
-        }
-        let width = presenters.iter().map(|(n, _)| n.len()).max().unwrap_or(0) + 1;
-        let color = presenters
-            .iter()
-            .find(|(n, _)| n == source)
-            .and_then(|(_, c)| *c);
-        let prefix = if self.style.prefix {
-            paint(color, &format!("{source:<width$} | "))
-        } else {
-            String::new()
-        };
-        (prefix, color)
+        let mut state = self.state.lock().expect("presenters lock");
+        let i = state.register(&self.style, source);
+        let (_, color, prefix) = &state.list[i];
+        (String::from_utf8_lossy(prefix).into_owned(), *color)
     }
+}
+
+impl LogSink for LogPrinter {
+    fn line(&self, source: &str, line: &[u8]) {
+        let mut state = self.state.lock().expect("presenters lock");
+        let i = state.register(&self.style, source);
+        let Presenters { list, buffer, .. } = &mut *state;
+        buffer.extend_from_slice(&list[i].2);
+        buffer.extend_from_slice(line);
+        buffer.push(b'\n');
+        if buffer.len() >= FLUSH_AT {
+            state.write_out();
+        }
+    }
+
+    fn status(&self, source: &str, message: &str) {
+        self.flush();
+        LogConsumer::status(self, source, message);
+    }
+
+    fn flush(&self) {
+        self.state.lock().expect("presenters lock").write_out();
+    }
+
+    /// Nothing: the command line words the warning (it knows how warnings look).
+    fn unreadable(&self, _container: &str, _message: &str) {}
 }
 
 /// Go's `RFC3339NanoFixed` in UTC: nine fractional digits, `Z`.
@@ -129,6 +189,45 @@ impl LogConsumer for LogPrinter {
             "Aborting on container exit...\n"
         };
         write(LogStream::Stderr, text);
+    }
+}
+
+/// compose's mixed writer: under a terminal (and `--progress` left to auto), the stops
+/// that follow a Ctrl-C in attached `up` are status lines among the containers' output
+/// (` Container p-web-1  Stopping`, the status in green), not a progress display.
+pub struct StatusLines<'a> {
+    consumer: &'a dyn LogConsumer,
+    color: bool,
+    warn: Box<dyn Fn(&str) + Send + Sync>,
+}
+
+impl<'a> StatusLines<'a> {
+    pub fn new(
+        consumer: &'a dyn LogConsumer,
+        color: bool,
+        warn: Box<dyn Fn(&str) + Send + Sync>,
+    ) -> StatusLines<'a> {
+        StatusLines {
+            consumer,
+            color,
+            warn,
+        }
+    }
+}
+
+impl berth_ops::events::Progress for StatusLines<'_> {
+    fn event(&self, e: berth_ops::Event) {
+        let status = if self.color {
+            format!("\x1b[32m{}\x1b[0m", e.status_text)
+        } else {
+            e.status_text
+        };
+        self.consumer
+            .status("", &format!("{} {} {status}", e.id, e.text));
+    }
+
+    fn warning(&self, message: &str) {
+        (self.warn)(message)
     }
 }
 

@@ -20,9 +20,11 @@ use indexmap::IndexMap;
 
 use crate::cli::{parse_go_bool, parse_go_int, GlobalFlags};
 use crate::commands::common::{self, error, Exit};
+use crate::env_names;
 use crate::errors;
 use crate::output;
 use crate::settings::Settings;
+use crate::terminal;
 
 // The flags `up` and `create` share (a plain comment: a doc comment would become the
 // help text of whichever command runs them last).
@@ -583,6 +585,28 @@ fn attach_options(
     })
 }
 
+/// The next keys typed; pending for ever when the keyboard is not read.
+async fn next_chunk(typed: &mut Option<tokio::sync::mpsc::Receiver<Vec<u8>>>) -> Option<Vec<u8>> {
+    match typed {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Whether compose's navigation menu would be on (its `validateNavigationMenu`): stdout and
+/// stdin are terminals, the progress is not plain, and `--menu`, else `COMPOSE_MENU`, does
+/// not turn it off. berth shows no menu; it reads Ctrl-C as compose does then.
+fn reads_keys(args: &UpArgs, settings: &Settings) -> bool {
+    let wanted = match args.menu {
+        Some(menu) => menu,
+        None => settings
+            .var(env_names::MENU)
+            .is_none_or(|v| berth_loader::setup::parse_go_bool(v).unwrap_or(false)),
+    };
+    let plain = settings.resolved.progress == "plain" || settings.resolved.ansi == "never";
+    wanted && !plain && settings.stdout_is_tty && terminal::stdin_is_terminal()
+}
+
 async fn execute_attached(
     global: &GlobalFlags,
     settings: &Settings,
@@ -606,23 +630,64 @@ async fn execute_attached(
         !settings.resolved.no_color,
     );
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    // With its navigation menu on, compose reads the keyboard with the terminal in raw
+    // input mode: Ctrl-C comes as a key (not echoed as `^C`) and stops as SIGINT and
+    // SIGTERM do. The terminal is cooked again when `up` ends.
+    let keyboard = match reads_keys(args, settings) {
+        true => terminal::RawTerminal::enter_keys().ok(),
+        false => None,
+    };
+    let mut typed = keyboard.is_some().then(terminal::stdin_chunks);
     tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+                chunk = next_chunk(&mut typed) => match chunk {
+                    Some(keys) if keys.contains(&0x03) => {}
+                    Some(_) => continue,
+                    None => {
+                        typed = None;
+                        continue;
+                    }
+                },
+            }
             if tx.send(()).is_err() {
                 break;
             }
         }
     });
     let stop_renderer = common::renderer(global, settings);
+    // compose's `NewMixedWriter`: status lines among the output under a terminal with the
+    // progress mode left to auto, plain lines on stderr otherwise.
+    let auto = matches!(settings.resolved.progress.as_str(), "" | "auto")
+        && settings.resolved.ansi != "never";
+    let status_lines = berth_ui::logs::StatusLines::new(&printer, !settings.resolved.no_color, {
+        let settings = settings.clone();
+        Box::new(move |message| output::warn(&settings, message))
+    });
+    let stop_progress: &dyn berth_ops::events::Progress = if auto && settings.stderr_is_tty {
+        &status_lines
+    } else {
+        &stop_renderer
+    };
     let executor = Executor::new(options.run.hands(engine), &renderer, options.run.parallel)
         .with_pull_options(options.pull.clone());
     let created = || renderer.finish();
     let io = Attachment {
         consumer: &printer,
         created: &created,
-        stop_progress: &stop_renderer,
+        stop_progress,
     };
     let result = up_attached(&executor, project, options, attach, io, rx, observed).await;
+    drop(keyboard);
     stop_renderer.finish();
     match result {
         Ok(code) => Ok(u8::try_from(code.rem_euclid(256)).unwrap_or(1)),

@@ -13,9 +13,18 @@ pub struct VersionArgs {
     /// Shows only Compose's version number
     #[arg(long = "short", action = clap::ArgAction::SetTrue)]
     pub short: bool,
+    /// cobra's `NoArgs`: any argument is an unknown command.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
 }
 
 pub fn run(args: &VersionArgs) -> u8 {
+    if let Some(first) = args.args.first() {
+        output::error(&format!(
+            "unknown command {first:?} for \"docker compose version\""
+        ));
+        return 1;
+    }
     if args.short {
         output::data(&format!("{COMPOSE_VERSION}\n"));
     } else if args.format.as_deref() == Some("json") {

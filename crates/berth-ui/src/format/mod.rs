@@ -2,8 +2,10 @@
 //! over the rows the verbs return.
 
 pub mod container;
+pub mod images;
 pub mod template;
 pub mod value;
+pub mod volume;
 
 use std::io::Write;
 
