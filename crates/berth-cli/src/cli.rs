@@ -156,6 +156,8 @@ pub enum Command {
     Restart(commands::restart::RestartArgs),
     /// Removes stopped service containers
     Rm(commands::rm::RmArgs),
+    /// Run a one-off command on a service
+    Run(commands::run::RunArgs),
     /// Scale services
     Scale(commands::scale::ScaleArgs),
     /// Start services
@@ -221,6 +223,7 @@ pub fn run(args: Vec<String>, settings: &Settings) -> u8 {
         Some(Command::Port(a)) => commands::port::run(&cli.global, a, settings),
         Some(Command::Unpause(a)) => commands::pause::run_unpause(&cli.global, a, settings),
         Some(Command::Rm(a)) => commands::rm::run(&cli.global, a, settings),
+        Some(Command::Run(a)) => commands::run::run(&cli.global, a, settings),
         Some(Command::Scale(a)) => commands::scale::run(&cli.global, a, settings),
         Some(Command::Logs(a)) => commands::logs::run(&cli.global, a, settings),
         Some(Command::Ls(a)) => commands::ls::run(&cli.global, a, settings),

@@ -10,6 +10,7 @@ mod load;
 pub mod options;
 pub mod phases;
 pub mod project;
+pub mod run;
 pub mod setup;
 
 pub use diagnostics::Diagnostics;
@@ -156,6 +157,26 @@ pub fn load_typed(
     diags: &mut Diagnostics,
 ) -> Result<berth_model::compose::Project, LoadFailure> {
     let project = load_project(options, request, diags)?;
+    phases::typed::typed(project, compatibility).map_err(|e| LoadFailure {
+        error: Box::new(e.into()),
+        location: None,
+    })
+}
+
+/// Loads the project for `run`: [`load_project`], then `change` (the flags of `run`, which
+/// need the loaded project: its name, its environment), then the typed project.
+pub fn load_typed_with(
+    options: &ProjectOptions,
+    request: &LoadRequest,
+    compatibility: bool,
+    diags: &mut Diagnostics,
+    change: impl FnOnce(&mut Project, &mut Diagnostics) -> Result<(), LoadError>,
+) -> Result<berth_model::compose::Project, LoadFailure> {
+    let mut project = load_project(options, request, diags)?;
+    change(&mut project, diags).map_err(|e| LoadFailure {
+        error: Box::new(e),
+        location: None,
+    })?;
     phases::typed::typed(project, compatibility).map_err(|e| LoadFailure {
         error: Box::new(e.into()),
         location: None,

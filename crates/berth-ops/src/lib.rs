@@ -25,6 +25,7 @@ pub mod project;
 pub mod ps;
 pub mod restart;
 pub mod rm;
+pub mod run;
 pub mod start;
 pub mod stats;
 pub mod stop;

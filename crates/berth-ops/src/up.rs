@@ -30,7 +30,7 @@ pub struct UpOptions {
 }
 
 /// Unix seconds now (the time-based pull policies compare with it).
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -65,16 +65,7 @@ pub(crate) async fn prepare(
         Some(o) => o,
         None => observe::observe_up(executor.hands.read(), project).await?,
     };
-    let pulls = reconcile_pulls(project, &observed, now())?;
-    if !pulls.steps.is_empty() {
-        let mut outcome = Outcome::default();
-        let result = executor
-            .run_part(&pulls, &mut outcome, |_| true, OnError::Finish)
-            .await;
-        executor.progress.end_section();
-        result?;
-        record_pulls(&mut observed, &pulls, &outcome);
-    }
+    pull(executor, project, &mut observed).await?;
     let mut plan_options = options.plan.clone();
     plan_options.api_version = executor.hands.read().api_version();
     for key in diverged_volumes(project, &observed) {
@@ -88,6 +79,26 @@ pub(crate) async fn prepare(
     }
     let planned = reconciled(project, &observed, &plan_options, executor.progress)?;
     Ok(planned)
+}
+
+/// Pulls the images the services need under their pull policies (a plan of its own: the
+/// pulled images decide what is recreated), and records them in `observed`.
+pub(crate) async fn pull(
+    executor: &Executor<'_>,
+    project: &Project,
+    observed: &mut Observed,
+) -> OpsResult<()> {
+    let pulls = reconcile_pulls(project, observed, now())?;
+    if !pulls.steps.is_empty() {
+        let mut outcome = Outcome::default();
+        let result = executor
+            .run_part(&pulls, &mut outcome, |_| true, OnError::Finish)
+            .await;
+        executor.progress.end_section();
+        result?;
+        record_pulls(observed, &pulls, &outcome);
+    }
+    Ok(())
 }
 
 /// `reconcile_up`, with the warnings compose prints on the way.

@@ -41,6 +41,8 @@ pub enum Phase {
     Create,
     Start,
     Wait,
+    /// `run`'s one-off container, once its dependencies are up.
+    Run,
 }
 
 /// The word compose prints for a step in its progress display (`Container p-web-1  Created`).

@@ -23,6 +23,7 @@ pub mod port;
 pub mod ps;
 pub mod restart;
 pub mod rm;
+pub mod run;
 pub mod scale;
 pub mod start;
 pub mod stats;

@@ -10,7 +10,7 @@ use berth_plan::Plan;
 use clap::{Args, Subcommand};
 
 use crate::cli::GlobalFlags;
-use crate::commands::{common, down, kill, pause, restart, rm, scale, start, stop, up};
+use crate::commands::{common, down, kill, pause, restart, rm, run, scale, start, stop, up};
 use crate::output;
 use crate::settings::Settings;
 
@@ -63,6 +63,8 @@ pub enum PlanVerb {
     Unpause(pause::PauseArgs),
     /// What `rm` would do
     Rm(rm::RmArgs),
+    /// What `run` would do
+    Run(run::RunArgs),
     /// What `scale` would do
     Scale(scale::ScaleArgs),
 }
@@ -109,6 +111,7 @@ pub fn run(global: &GlobalFlags, args: &PlanArgs, settings: &Settings) -> u8 {
             PlanVerb::Pause(a) => pause::plan(g, a, s, read, true).await?,
             PlanVerb::Unpause(a) => pause::plan(g, a, s, read, false).await?,
             PlanVerb::Rm(a) => rm::plan(g, a, s, read).await?,
+            PlanVerb::Run(a) => run::plan(g, a, s, read).await?,
             PlanVerb::Scale(a) => scale::plan(g, a, s, read).await?,
         };
         if let Some(file) = &args.record {

@@ -275,17 +275,17 @@ fn up_options(
         },
         run: common::run_options(global, settings),
         assume_yes: on(c.yes),
-        pull: pull_options(settings, &config_file, project, c),
+        pull: pull_options(settings, &config_file, project, on(c.quiet_pull)),
     })
 }
 
 /// How `up` and `create` pull: `--quiet-pull`, the docker CLI's progress bar rule, and the
 /// config file's credentials for the registries the services' images come from.
-fn pull_options(
+pub(crate) fn pull_options(
     settings: &Settings,
     config_file: &DockerConfigFile,
     project: &Project,
-    c: &CreateFlags,
+    quiet: bool,
 ) -> PullOptions {
     let mut credentials = IndexMap::new();
     for image in project.images() {
@@ -299,7 +299,7 @@ fn pull_options(
         }
     }
     PullOptions {
-        quiet: on(c.quiet_pull),
+        quiet,
         bar: settings.stdin_width.is_none_or(|w| w > 110),
         credentials,
     }

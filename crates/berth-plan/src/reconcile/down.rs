@@ -99,10 +99,9 @@ pub fn reconcile_down(
             .collect();
         if going_down.contains(service) {
             let mut last = Vec::new();
-            for c in containers
-                .iter()
-                .filter(|c| c.service == service && !c.oneoff)
-            {
+            // With --remove-orphans the service's run containers go with it (compose lists
+            // them then, and filters by service only).
+            for c in containers.iter().filter(|c| c.service == service) {
                 let reason = format!("service {service} goes down");
                 let how = StopHow {
                     timeout: options.timeout,
@@ -136,14 +135,19 @@ pub fn reconcile_down(
     let mut all: Vec<StepId> = plan.steps.iter().map(|s| s.id).collect();
     if options.remove_orphans {
         let known: Vec<&str> = graph.services().collect();
-        let mut gone: Vec<&Container> = orphans(&owned, &known);
-        gone.extend(owned.iter().filter(|c| c.oneoff));
-        let mut seen: Vec<&str> = Vec::new();
-        for c in gone {
-            if seen.contains(&c.id.as_str()) {
+        // Exited run containers, and those of services that are not in the file; a run
+        // container that runs on for a service without containers stays (compose's
+        // `isOrphaned`). Those of the services that went down are gone already (compose
+        // removes them twice, and reports the second removal's failure).
+        let removed: Vec<&str> = containers
+            .iter()
+            .filter(|c| going_down.contains(&c.service))
+            .map(|c| c.id.as_str())
+            .collect();
+        for c in orphans(&owned, &known) {
+            if removed.contains(&c.id.as_str()) {
                 continue;
             }
-            seen.push(&c.id);
             let reason = if c.oneoff {
                 "a run container (--remove-orphans)".to_string()
             } else {

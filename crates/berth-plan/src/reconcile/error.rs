@@ -42,6 +42,10 @@ pub enum PlanError {
     /// `json.Marshal` refuses the service (its config hash cannot be computed).
     #[error("{0}")]
     Unmarshallable(String),
+    /// `run` with a TTY and stdin attached, when standard input is not a terminal (the
+    /// docker CLI's `CheckTty`).
+    #[error("the input device is not a TTY")]
+    InputNotTty,
     /// A `pull_policy: every_<duration>` whose duration does not parse.
     #[error("{0}")]
     PullPolicy(String),

@@ -8,6 +8,7 @@ mod error;
 pub mod explain;
 pub mod lifecycle;
 pub mod pull;
+pub mod run;
 pub mod up;
 
 use std::fmt;
@@ -283,8 +284,9 @@ pub fn orphans<'a>(containers: &'a [Container], known_services: &[&str]) -> Vec<
     containers
         .iter()
         .filter(|c| {
-            if c.oneoff && matches!(c.state, State::Exited | State::Dead) {
-                return true;
+            // A run container is an orphan once it exited, whatever its service.
+            if c.oneoff {
+                return matches!(c.state, State::Exited | State::Dead);
             }
             !known_services.contains(&c.service.as_str())
         })
