@@ -720,3 +720,24 @@ fn image_gallery_exec_resolves_one_address_per_replica() {
         start.elapsed()
     );
 }
+
+/// `logs -f` in a real terminal: the followed lines come with their prefix, Ctrl-C ends
+/// it with 130 for both tools, and the terminal is left as it was.
+#[test]
+fn ctrl_c_on_logs_follow_in_a_terminal_matches_the_reference() {
+    let p = running_project("logsctrlc");
+    let n = &p.name;
+    for (tag, tool) in [("ref", reference()), ("berth", berth())] {
+        let pane = Pane::start(&format!("logs{tag}"), p.dir.path(), &tool, 120, 30);
+        pane.line(&format!("$T -p {n} logs -f --tail 1 ticker; echo rc=$?"));
+        let followed = pane.wait_count("ticker-1  | tick", 3);
+        assert!(
+            !followed.contains("\nrc="),
+            "{tag}: logs -f ended:\n{followed}"
+        );
+        pane.keys(&["C-c"]);
+        let screen = pane.wait_for("the end of logs -f", |s| s.contains("\nrc="));
+        assert!(screen.ends_with("\nrc=130\n$"), "{tag}:\n{screen}");
+        assert_eq!(pane.cooked(), "isig icanon echo", "{tag}");
+    }
+}
