@@ -340,11 +340,18 @@ async fn copy_from(
     if dry_run {
         return dry_copy_from(engine, target, &src_path, &dst_path, rebase).await;
     }
-    // The download's own answer carries the engine's wording when the path is missing,
-    // so its first chunk is awaited before anything else.
+    // The engine holds the container while its archive is read, so the source's stat
+    // comes first (docker's CLI reads it from the download's headers, which bollard does
+    // not hand back). The download's own answer carries the engine's wording when the path
+    // is missing, so its first chunk is awaited before the stat's failure is reported.
+    let stat = if dst_path == "-" {
+        None
+    } else {
+        Some(engine.stat_path(&target.id, &src_path).await)
+    };
     let mut download = engine.download_archive(&target.id, &src_path);
     let first = download.next().await.transpose()?;
-    if dst_path == "-" {
+    let Some(stat) = stat else {
         let written = |r: std::io::Result<()>| r.map_err(|e| TargetError::Message(e.to_string()));
         if let Some(chunk) = first {
             written(stdout.write_all(&chunk))?;
@@ -353,8 +360,8 @@ async fn copy_from(
             written(stdout.write_all(&chunk?))?;
         }
         return written(stdout.flush());
-    }
-    let stat = engine.stat_path(&target.id, &src_path).await?;
+    };
+    let stat = stat?;
     let src_info = CopyInfo {
         path: src_path.clone(),
         exists: true,
