@@ -170,7 +170,7 @@ fn big_trees_copy_both_ways_in_bounded_memory() {
     assert_eq!(
         sizes,
         [
-            ("big", 0),
+            ("big/", 0),
             ("big/small.txt", SMALL.len() as u64),
             ("big/zero", BIG_BYTES)
         ]
