@@ -3,7 +3,7 @@
 
 use bollard::query_parameters as q;
 use futures_util::stream::BoxStream;
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 
 use crate::{Engine, EngineError};
 
@@ -96,12 +96,13 @@ impl Engine {
 
     /// `PUT /containers/{id}/archive`: extracts `tar` at `path` in the container, never
     /// replacing a directory with a file (the docker CLI's `AllowOverwriteDirWithFile:
-    /// false`), with the archive's owners when `copy_uid_gid`.
+    /// false`), with the archive's owners when `copy_uid_gid`. The archive is sent as its
+    /// chunks come; an error in it aborts the upload.
     pub async fn extract_archive(
         &self,
         id: &str,
         path: &str,
-        tar: Vec<u8>,
+        tar: BoxStream<'static, std::io::Result<Vec<u8>>>,
         copy_uid_gid: bool,
     ) -> Result<(), EngineError> {
         let options = q::UploadToContainerOptions {
@@ -110,7 +111,11 @@ impl Engine {
             copy_uidgid: copy_uid_gid.then(|| "true".into()),
         };
         self.docker
-            .upload_to_container(id, Some(options), bollard::body_full(tar.into()))
+            .upload_to_container(
+                id,
+                Some(options),
+                bollard::body_try_stream(tar.map_ok(Into::into)),
+            )
             .await
             .map_err(|e| self.fail(e))
     }

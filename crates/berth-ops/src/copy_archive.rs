@@ -6,7 +6,7 @@
 //! Written here because no crate carries docker's rules; the tar crate reads and writes the
 //! archives. Paths are unix paths as text, as Go's `filepath` handles them.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use berth_model::golang::{clean, join};
@@ -158,9 +158,14 @@ pub fn prepare_archive_copy(
 
 /// The rename of the archive's entries a copy ends up with: the one from the source's own
 /// rebase name (`-L`, a renamed link) and then the one [`prepare_archive_copy`] asks for.
-pub fn rename_entries(tar: &[u8], renames: &[(String, String)]) -> std::io::Result<Vec<u8>> {
+/// Entry by entry from `tar` to `out`, so that only one entry's header is held at a time.
+pub fn rename_entries(
+    tar: impl Read,
+    renames: &[(String, String)],
+    out: impl Write,
+) -> std::io::Result<()> {
     let mut archive = tar::Archive::new(tar);
-    let mut builder = tar::Builder::new(Vec::new());
+    let mut builder = tar::Builder::new(out);
     for entry in archive.entries()? {
         let mut entry = entry?;
         let mut name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
@@ -176,16 +181,14 @@ pub fn rename_entries(tar: &[u8], renames: &[(String, String)]) -> std::io::Resu
             }
         }
         let mut header = entry.header().clone();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data)?;
         match (&link, header.entry_type()) {
             (Some(target), tar::EntryType::Link | tar::EntryType::Symlink) => {
                 builder.append_link(&mut header, &name, target)?
             }
-            _ => builder.append_data(&mut header, &name, data.as_slice())?,
+            _ => builder.append_data(&mut header, &name, &mut entry)?,
         }
     }
-    builder.into_inner()
+    builder.into_inner()?.flush()
 }
 
 /// moby's `ResolveHostSourcePath` and `CopyInfoSourcePath`: what a local source is, with
@@ -288,30 +291,48 @@ pub fn go_error(op: &str, path: &str, e: &std::io::Error) -> String {
     format!("{op} {path}: {text}")
 }
 
-/// moby's `TarResourceRebase`: an archive of the local `src`, its top entry named as
-/// the source's last element (`.` keeps `./` before the names inside), renamed by
-/// `renames` (the copy's rules) before it is written.
-pub fn tar_resource(src: &CopyInfo, renames: &[(String, String)]) -> Result<Vec<u8>, String> {
+/// The files of a local archive: each local path and its entry name.
+pub type ArchiveEntries = Vec<(String, String)>;
+
+/// The first half of moby's `TarResourceRebase`: what goes in the archive of the local
+/// `src`, its top entry named as the source's last element (`.` keeps `./` before the names
+/// inside), renamed by `renames` (the copy's rules). Walked before anything is sent, so a
+/// missing source fails before the upload starts.
+pub fn archive_entries(
+    src: &CopyInfo,
+    renames: &[(String, String)],
+) -> Result<ArchiveEntries, String> {
     let (source_dir, source_base) = split_path_dir_entry(&src.path);
     let mut entries = Vec::new();
     let root = join(&source_dir, &source_base);
     walk(Path::new(&root), &source_base, &mut entries).map_err(|e| go_error("lstat", &root, &e))?;
-    // (The tar crate writes directory names without docker's trailing `/`; their entry
-    // type says what they are.)
-    let mut builder = tar::Builder::new(Vec::new());
-    builder.follow_symlinks(false);
     let mut renames_all: Vec<(String, String)> = Vec::new();
     if !src.rebase_name.is_empty() {
         renames_all.push((source_base.clone(), src.rebase_name.clone()));
     }
     renames_all.extend(renames.iter().cloned());
-    for (file, mut name) in entries {
+    for (_, name) in &mut entries {
         for (old, new) in &renames_all {
-            name = rebase_entry(&name, old, new);
+            *name = rebase_entry(name, old, new);
         }
-        append(&mut builder, &file, &name).map_err(|e| go_error("open", &file, &e))?;
     }
-    builder.into_inner().map_err(|e| e.to_string())
+    Ok(entries)
+}
+
+/// The second half of moby's `TarResourceRebase`: the archive of `entries`, written to
+/// `out` file by file.
+pub fn write_archive(entries: &ArchiveEntries, out: impl Write) -> Result<(), String> {
+    // (The tar crate writes directory names without docker's trailing `/`; their entry
+    // type says what they are.)
+    let mut builder = tar::Builder::new(out);
+    builder.follow_symlinks(false);
+    for (file, name) in entries {
+        append(&mut builder, file, name).map_err(|e| go_error("open", file, &e))?;
+    }
+    builder
+        .into_inner()
+        .and_then(|mut out| out.flush())
+        .map_err(|e| e.to_string())
 }
 
 /// The files under `path` in Go's `filepath.Walk` order (lexical), named from `name`.
@@ -334,7 +355,7 @@ fn walk(path: &Path, name: &str, out: &mut Vec<(String, String)>) -> std::io::Re
 }
 
 /// Adds one local file, directory or link to the archive as `name`.
-fn append(builder: &mut tar::Builder<Vec<u8>>, file: &str, name: &str) -> std::io::Result<()> {
+fn append<W: Write>(builder: &mut tar::Builder<W>, file: &str, name: &str) -> std::io::Result<()> {
     let meta = std::fs::symlink_metadata(file)?;
     let mut header = tar::Header::new_gnu();
     header.set_metadata_in_mode(&meta, tar::HeaderMode::Complete);
@@ -354,7 +375,7 @@ fn append(builder: &mut tar::Builder<Vec<u8>>, file: &str, name: &str) -> std::i
 }
 
 /// moby's `Untar` as `cp` calls it: extracted under `dir`, owners not restored.
-pub fn untar(tar: &[u8], dir: &str) -> Result<(), String> {
+pub fn untar(tar: impl Read, dir: &str) -> Result<(), String> {
     let mut archive = tar::Archive::new(tar);
     archive.set_preserve_permissions(true);
     archive.set_preserve_mtime(true);
@@ -439,7 +460,8 @@ mod tests {
         std::fs::write(src.join("sub/b.txt"), "b").unwrap();
         let names = |path: &str, renames: &[(String, String)]| {
             let info = copy_info_source_path(path, false).unwrap();
-            let tar = tar_resource(&info, renames).unwrap();
+            let mut tar = Vec::new();
+            write_archive(&archive_entries(&info, renames).unwrap(), &mut tar).unwrap();
             let mut archive = tar::Archive::new(tar.as_slice());
             archive
                 .entries()

@@ -2,12 +2,13 @@
 //! with the docker CLI's path rules (`copy_archive`). Standard input and output, for `-`,
 //! are handed in by the command line.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
-use berth_engine::{file_mode, Engine, EngineError};
+use berth_engine::{file_mode, Engine};
 use futures_util::StreamExt;
 
 use crate::copy_archive::{self as archive, CopyInfo};
+use crate::copy_stream::{self, archive_body, finish_upload};
 use crate::events::{Event, Progress, Status};
 use crate::targets::{service_containers, specified_container, OneOff, Target, TargetError};
 
@@ -38,15 +39,72 @@ pub fn split_cp_arg(arg: &str) -> (String, String) {
     }
 }
 
-/// Copies as `request` says. `stdin` gives the tar archive of `-` as a source; `stdout`
-/// receives the archive of `-` as a destination. In a dry run nothing is copied.
+/// Standard input's tar archive, for `-` as the source.
+enum StdinArchive {
+    /// One container: read as it is uploaded.
+    Streamed(std::sync::Mutex<Option<Box<dyn Read + Send>>>),
+    /// Several containers get the same archive, so it is first spooled to a temporary file
+    /// that each upload reads anew (memory stays bounded whatever its size).
+    Spooled(tempfile::NamedTempFile),
+}
+
+impl StdinArchive {
+    /// Keeps `stdin` for `targets` containers.
+    async fn new(stdin: Box<dyn Read + Send>, targets: usize) -> Result<Self, TargetError> {
+        if targets <= 1 {
+            return Ok(StdinArchive::Streamed(std::sync::Mutex::new(Some(stdin))));
+        }
+        let mut stdin = stdin;
+        tokio::task::spawn_blocking(move || {
+            let mut spool = tempfile::NamedTempFile::new()?;
+            std::io::copy(&mut stdin, &mut spool)?;
+            Ok(StdinArchive::Spooled(spool))
+        })
+        .await
+        .map_err(|e| TargetError::Message(e.to_string()))?
+        .map_err(|e: std::io::Error| TargetError::Message(e.to_string()))
+    }
+
+    /// The archive, for one upload.
+    fn upload(&self) -> Result<Upload, TargetError> {
+        let mut reader: Box<dyn Read + Send> = match self {
+            StdinArchive::Streamed(stdin) => {
+                stdin
+                    .lock()
+                    .ok()
+                    .and_then(|mut stdin| stdin.take())
+                    .ok_or_else(|| TargetError::Message("standard input was read already".into()))?
+            }
+            StdinArchive::Spooled(spool) => Box::new(
+                spool
+                    .reopen()
+                    .map_err(|e| TargetError::Message(e.to_string()))?,
+            ),
+        };
+        Ok(archive_body(move |out| {
+            std::io::copy(&mut reader, out)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }))
+    }
+}
+
+/// What an upload sends: its body, and the writer behind it.
+type Upload = (
+    copy_stream::Body,
+    tokio::task::JoinHandle<Result<(), copy_stream::WriteFailure>>,
+);
+
+/// Copies as `request` says. `stdin` gives the tar archive of `-` as a source (read only
+/// then); `stdout` receives the archive of `-` as a destination. In a dry run nothing is
+/// copied. Archives stream both ways: memory stays bounded whatever their size.
 pub async fn copy(
     engine: &Engine,
     project: &str,
     request: &CopyRequest,
     progress: &dyn Progress,
     dry_run: bool,
-    stdin: impl FnOnce() -> std::io::Result<Vec<u8>>,
+    stdin: Box<dyn Read + Send>,
     stdout: &mut dyn Write,
 ) -> Result<(), TargetError> {
     let (src_service, src_path) = split_cp_arg(&request.source);
@@ -89,14 +147,14 @@ pub async fn copy(
         progress.event(event(target, Status::Done, "Copied"));
         return Ok(());
     }
-    // The archive of standard input goes to every container alike.
-    let stdin_tar = if src_path == "-" {
-        Some(stdin().map_err(|e| TargetError::Message(e.to_string()))?)
+    // The archive of standard input goes to every container alike; a dry run reads none.
+    let stdin_tar = if src_path == "-" && !dry_run {
+        Some(StdinArchive::new(stdin, targets.len()).await?)
     } else {
         None
     };
     let copies = targets.iter().map(|target| {
-        let stdin_tar = stdin_tar.clone();
+        let stdin_tar = stdin_tar.as_ref();
         let (src_path, dst_path) = (&src_path, &dst_path);
         async move {
             progress.event(event(target, Status::Working, "Copying"));
@@ -157,7 +215,7 @@ async fn copy_to(
     src_path: &str,
     dst_path: &str,
     request: &CopyRequest,
-    stdin_tar: Option<Vec<u8>>,
+    stdin_tar: Option<&StdinArchive>,
     dry_run: bool,
 ) -> Result<(), TargetError> {
     let mut dst_info = CopyInfo {
@@ -186,31 +244,29 @@ async fn copy_to(
         dst_info.exists = true;
         dst_info.is_dir = stat.is_dir();
     }
-    let (dst_dir, tar) = match stdin_tar {
-        Some(tar) => {
-            if !dst_info.is_dir {
-                return Err(TargetError::Message(format!(
-                    "destination \"{}:{dst_path}\" must be a directory",
-                    target.id
-                )));
-            }
-            (dst_info.path.clone(), tar)
+    let (dst_dir, entries) = if src_path == "-" {
+        if !dst_info.is_dir {
+            return Err(TargetError::Message(format!(
+                "destination \"{}:{dst_path}\" must be a directory",
+                target.id
+            )));
         }
-        None => {
-            let local = archive::resolve_local_path(src_path, &request.cwd);
-            let src_info = archive::copy_info_source_path(&local, request.follow_link)
-                .map_err(TargetError::Message)?;
-            if dry_run {
-                // compose's dry run prepares no archive, so the folder it checks in the
-                // container is an empty path, which is never found.
-                return Err(dry_run_not_found("", &target.id));
-            }
-            let (dst_dir, rename) = archive::prepare_archive_copy(&src_info, &dst_info)
-                .map_err(|e| TargetError::Message(e.to_string()))?;
-            let renames: Vec<_> = rename.into_iter().collect();
-            let tar = archive::tar_resource(&src_info, &renames).map_err(TargetError::Message)?;
-            (dst_dir, tar)
+        (dst_info.path.clone(), None)
+    } else {
+        let local = archive::resolve_local_path(src_path, &request.cwd);
+        let src_info = archive::copy_info_source_path(&local, request.follow_link)
+            .map_err(TargetError::Message)?;
+        if dry_run {
+            // compose's dry run prepares no archive, so the folder it checks in the
+            // container is an empty path, which is never found.
+            return Err(dry_run_not_found("", &target.id));
         }
+        let (dst_dir, rename) = archive::prepare_archive_copy(&src_info, &dst_info)
+            .map_err(|e| TargetError::Message(e.to_string()))?;
+        let renames: Vec<_> = rename.into_iter().collect();
+        let entries =
+            archive::archive_entries(&src_info, &renames).map_err(TargetError::Message)?;
+        (dst_dir, Some(entries))
     };
     if dry_run {
         return match engine.stat_path(&target.id, &dst_dir).await {
@@ -218,10 +274,15 @@ async fn copy_to(
             Err(_) => Err(dry_run_not_found(&dst_dir, &target.id)),
         };
     }
-    engine
-        .extract_archive(&target.id, &dst_dir, tar, request.copy_uid_gid)
-        .await?;
-    Ok(())
+    let (body, writer) = match (entries, stdin_tar) {
+        (Some(entries), _) => archive_body(move |out| archive::write_archive(&entries, out)),
+        (None, Some(stdin)) => stdin.upload()?,
+        (None, None) => return Err(TargetError::Message("no archive to copy".into())),
+    };
+    let uploaded = engine
+        .extract_archive(&target.id, &dst_dir, body, request.copy_uid_gid)
+        .await;
+    finish_upload(uploaded, writer).await
 }
 
 /// compose's dry-run client's answer when a path to copy is not in the container.
@@ -279,15 +340,28 @@ async fn copy_from(
     if dry_run {
         return dry_copy_from(engine, target, &src_path, &dst_path, rebase).await;
     }
-    // The download's own answer carries the engine's wording when the path is missing.
-    let content = download(engine, &target.id, &src_path).await?;
-    if dst_path == "-" {
-        return stdout
-            .write_all(&content)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| TargetError::Message(e.to_string()));
-    }
-    let stat = engine.stat_path(&target.id, &src_path).await?;
+    // The engine holds the container while its archive is read, so the source's stat
+    // comes first (docker's CLI reads it from the download's headers, which bollard does
+    // not hand back). The download's own answer carries the engine's wording when the path
+    // is missing, so its first chunk is awaited before the stat's failure is reported.
+    let stat = if dst_path == "-" {
+        None
+    } else {
+        Some(engine.stat_path(&target.id, &src_path).await)
+    };
+    let mut download = engine.download_archive(&target.id, &src_path);
+    let first = download.next().await.transpose()?;
+    let Some(stat) = stat else {
+        let written = |r: std::io::Result<()>| r.map_err(|e| TargetError::Message(e.to_string()));
+        if let Some(chunk) = first {
+            written(stdout.write_all(&chunk))?;
+        }
+        while let Some(chunk) = download.next().await {
+            written(stdout.write_all(&chunk?))?;
+        }
+        return written(stdout.flush());
+    };
+    let stat = stat?;
     let src_info = CopyInfo {
         path: src_path.clone(),
         exists: true,
@@ -302,9 +376,10 @@ async fn copy_from(
     let (dst_dir, rename) = archive::prepare_archive_copy(&src_info, &dst_info)
         .map_err(|e| TargetError::Message(e.to_string()))?;
     renames.extend(rename);
-    let tar = archive::rename_entries(&content, &renames)
-        .map_err(|e| TargetError::Message(e.to_string()))?;
-    archive::untar(&tar, &dst_dir).map_err(TargetError::Message)
+    let tar = futures_util::stream::iter(first.map(Ok))
+        .chain(download)
+        .boxed();
+    copy_stream::untar_stream(tar, dst_dir, renames).await
 }
 
 /// compose's dry run of a copy from a container: its dry-run client checks that the
@@ -333,16 +408,6 @@ async fn dry_copy_from(
     archive::prepare_archive_copy(&src_info, &dst_info)
         .map(|_| ())
         .map_err(|e| TargetError::Message(e.to_string()))
-}
-
-/// The archive of `path` in the container, whole.
-async fn download(engine: &Engine, id: &str, path: &str) -> Result<Vec<u8>, EngineError> {
-    let mut stream = engine.download_archive(id, path);
-    let mut content = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        content.extend_from_slice(&chunk?);
-    }
-    Ok(content)
 }
 
 /// The docker CLI's `ValidateOutputPath`: the parent folder exists, and the path, if it

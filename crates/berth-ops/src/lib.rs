@@ -7,6 +7,7 @@ pub mod attach;
 pub mod commit;
 pub mod container_events;
 mod copy_archive;
+mod copy_stream;
 pub mod cp;
 pub mod down;
 pub mod error;

@@ -1,8 +1,6 @@
 //! `cp`: files between a service container and the local file system, both ways, `-` for
 //! a tar archive on standard input or output (compose's cmd/compose/cp.go).
 
-use std::io::Read;
-
 use clap::Args;
 
 use berth_ops::cp::CopyRequest;
@@ -64,10 +62,6 @@ async fn run_async(global: &GlobalFlags, args: &CpArgs, settings: &Settings) -> 
         cwd: settings.cwd.to_string_lossy().into_owned(),
     };
     let renderer = common::renderer(global, settings).title("Copying");
-    let read_stdin = || {
-        let mut tar = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut tar).map(|_| tar)
-    };
     let mut stdout = std::io::stdout();
     let result = berth_ops::cp::copy(
         &engine,
@@ -75,7 +69,7 @@ async fn run_async(global: &GlobalFlags, args: &CpArgs, settings: &Settings) -> 
         &request,
         &renderer,
         common::dry_run(global),
-        read_stdin,
+        Box::new(std::io::stdin()),
         &mut stdout,
     )
     .await;
