@@ -10,7 +10,7 @@ use berth_model::compose::Project;
 use berth_model::labels;
 use indexmap::IndexMap;
 
-use super::up::{reconcile_up, UpOptions};
+use super::up::{reconcile_up, references, FirstContainers, References, UpOptions};
 use super::PlanError;
 use crate::convert::{container_spec, injected_files, ContainerSpec, SpecInputs};
 use crate::graph::Graph;
@@ -71,7 +71,7 @@ pub fn reconcile_run(
     let mut plan = up.plan;
 
     // Each service's first container (by name): created by the plan, or on the engine.
-    let mut first: IndexMap<String, (String, Option<StepId>)> = IndexMap::new();
+    let mut first = FirstContainers::new();
     let mut names: IndexMap<String, Vec<String>> = IndexMap::new();
     for (name, list) in &up.containers {
         names.insert(name.clone(), list.iter().map(|t| t.name.clone()).collect());
@@ -115,23 +115,11 @@ pub fn reconcile_run(
         }
     }
 
-    let mut deferred: Vec<(String, StepId)> = Vec::new();
-    let mut known: Vec<(String, String)> = Vec::new();
-    for s in service.container_references() {
-        match first.get(&s) {
-            Some((_, Some(step))) => deferred.push((s, *step)),
-            Some((id, None)) => known.push((s, id.clone())),
-            None => {}
-        }
-    }
-    let config_hash = if deferred.is_empty() {
-        service
-            .config_hash
-            .resolve(&|s| first.get(s).map(|(id, _)| id.clone()))
-            .map_err(PlanError::Unmarshallable)?
-    } else {
-        "<config hash>".to_string()
-    };
+    let References {
+        deferred,
+        known,
+        config_hash,
+    } = references(service, &first)?;
     let image_id = observed
         .image(&service.image_name(project))
         .map(|i| i.id.clone())

@@ -494,7 +494,7 @@ impl Planner<'_> {
     /// The ID of each service's first container (compose's `sorted()[0]`, by name), or a
     /// placeholder for the step that creates it: what `service:x` references resolve to.
     /// Services outside the plan (`--no-deps`) count with the containers the engine has.
-    fn first_containers(&self) -> IndexMap<String, (String, Option<StepId>)> {
+    fn first_containers(&self) -> FirstContainers {
         let mut out = IndexMap::new();
         for (service, list) in &self.containers {
             if let Some(first) = list.iter().min_by(|a, b| a.target.name.cmp(&b.target.name)) {
@@ -531,24 +531,11 @@ impl Planner<'_> {
         for name in graph.order(false) {
             let service = &project.services[name];
             let first = self.first_containers();
-            let mut deferred: Vec<(String, StepId)> = Vec::new();
-            let mut known: Vec<(String, String)> = Vec::new();
-            for s in service.container_references() {
-                match first.get(&s) {
-                    Some((_, Some(step))) => deferred.push((s, *step)),
-                    Some((id, None)) => known.push((s, id.clone())),
-                    None => {}
-                }
-            }
-            let config_hash = if deferred.is_empty() {
-                service
-                    .config_hash
-                    .resolve(&|s| first.get(s).map(|(id, _)| id.clone()))
-                    .map_err(PlanError::Unmarshallable)?
-            } else {
-                // Known once the referenced containers exist: the existing ones diverge.
-                "<config hash>".to_string()
-            };
+            let References {
+                deferred,
+                known,
+                config_hash,
+            } = references(service, &first)?;
             let scale = u32::try_from(service.scale().max(0)).unwrap_or(0);
             if scale > 1
                 && service
@@ -1377,4 +1364,45 @@ fn volume_request(project: &Project, key: &str) -> VolumeCreateRequest {
         labels: Some(vol_labels),
         ..Default::default()
     }
+}
+
+/// Each service's first container (its ID, or a placeholder and the step that creates it):
+/// what a reference to the service (`network_mode: service:`, `volumes_from`) resolves to.
+pub(crate) type FirstContainers = IndexMap<String, (String, Option<StepId>)>;
+
+/// A service's references split into containers this plan creates (`deferred`) and ones
+/// that exist (`known`), and its config hash, which is known only when none is deferred.
+pub(crate) struct References {
+    pub deferred: Vec<(String, StepId)>,
+    pub known: Vec<(String, String)>,
+    pub config_hash: String,
+}
+
+pub(crate) fn references(
+    service: &Service,
+    first: &FirstContainers,
+) -> Result<References, PlanError> {
+    let mut deferred = Vec::new();
+    let mut known = Vec::new();
+    for s in service.container_references() {
+        match first.get(&s) {
+            Some((_, Some(step))) => deferred.push((s, *step)),
+            Some((id, None)) => known.push((s, id.clone())),
+            None => {}
+        }
+    }
+    let config_hash = if deferred.is_empty() {
+        service
+            .config_hash
+            .resolve(&|s| first.get(s).map(|(id, _)| id.clone()))
+            .map_err(PlanError::Unmarshallable)?
+    } else {
+        // Known once the referenced containers exist: the existing ones diverge.
+        "<config hash>".to_string()
+    };
+    Ok(References {
+        deferred,
+        known,
+        config_hash,
+    })
 }
